@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import { createDataSource } from '../db/data-source';
+import { roleBypassesRls } from '../db/tenant-transaction';
+import { systemClock } from '../lib/clock';
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { exitWithSupervisor } from '../lib/process/child-process';
+import { temporalProbe } from '../lib/temporal/connection';
+import { createApp } from './app';
+
+/** API process: serves HTTP until SIGINT/SIGTERM, then drains and exits. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'rackrate-api');
+  if (config.databaseUrl === undefined) throw new Error('DATABASE_URL is required for the API process');
+  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 20, applicationName: 'rackrate-api' });
+  await dataSource.initialize();
+  if (await roleBypassesRls(dataSource)) {
+    logger.warn('the database role bypasses row-level security (superuser or BYPASSRLS); connect as a plain role');
+  }
+  const temporal = temporalProbe(config);
+  const app = createApp({
+    config,
+    dataSource,
+    logger,
+    clock: systemClock,
+    readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }, temporal],
+  });
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info({ host: config.host, port: config.port }, 'API listening');
+  });
+  server.keepAliveTimeout = 65_000;
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down API');
+    server.close(() => {
+      void Promise.all([dataSource.destroy(), temporal.close()]).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  exitWithSupervisor(stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import { accountRoutes } from './accounts';
+import { apiKeyRoutes } from './api-keys';
+import { auditLogRoutes } from './audit-log';
+import { domainEventRoutes } from './domain-events';
+import { operationsRoutes } from './operations';
+import { tenantRoutes } from './tenants';
+import type { Route } from '../routing/route';
+
+/** Every endpoint except the OpenAPI document and docs page (added by app.ts). */
+export const resourceRoutes: readonly Route[] = [
+  ...operationsRoutes,
+  ...tenantRoutes,
+  ...apiKeyRoutes,
+  ...accountRoutes,
+  ...auditLogRoutes,
+  ...domainEventRoutes,
+];

@@ -1,0 +1,126 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Permission } from '../../domain/auth/scopes';
+import type { Clock } from '../../lib/clock';
+import type { Config } from '../../lib/config';
+import type { ErrorCode } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import type { AuthenticatedKey } from '../../services/auth/api-keys';
+import type { Actor, ChangeContext } from '../../services/change-context';
+
+/**
+ * A route is declared once, with its schemas; the same declaration mounts
+ * the Express handler (validation, auth, transactions, idempotency) and
+ * writes the OpenAPI operation. Nothing else registers endpoints.
+ */
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+type MaybeSchema = z.ZodType | undefined;
+export type Input<S extends MaybeSchema> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What health checks and other dependency-aware routes can ask about. */
+export interface ReadinessProbe {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface AppDeps {
+  config: Config;
+  dataSource: DataSource;
+  logger: Logger;
+  clock: Clock;
+  readiness: ReadinessProbe[];
+}
+
+interface RequestBase<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  requestId: string;
+  logger: Logger;
+  /** The request's instant, read once from the clock. */
+  now: Date;
+}
+
+export interface TenantRequest<P, Q, B> extends RequestBase<P, Q, B> {
+  tenantId: string;
+  key: AuthenticatedKey;
+  /** The tenant-bound transaction the whole request runs in. */
+  tx: EntityManager;
+  change: ChangeContext;
+}
+
+export interface PlatformRequest<P, Q, B> extends RequestBase<P, Q, B> {
+  /** A transaction bound to no tenant: tenant tables show nothing until a handler binds one. */
+  tx: EntityManager;
+  actor: Actor;
+}
+
+export interface PublicRequest<P, Q, B> extends RequestBase<P, Q, B> {
+  deps: AppDeps;
+}
+
+interface RouteBase<P extends MaybeSchema, Q extends MaybeSchema, B extends MaybeSchema> {
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. /v1/accounts/{id}. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Codes this operation can return beyond the ones every route of its kind can. */
+  errors?: ErrorCode[];
+}
+
+export interface TenantRoute<P extends MaybeSchema, Q extends MaybeSchema, B extends MaybeSchema>
+  extends RouteBase<P, Q, B> {
+  auth: 'tenant';
+  permission: Permission;
+  handler(req: TenantRequest<Input<P>, Input<Q>, Input<B>>): Promise<HandlerResult>;
+}
+
+export interface PlatformRoute<P extends MaybeSchema, Q extends MaybeSchema, B extends MaybeSchema>
+  extends RouteBase<P, Q, B> {
+  auth: 'platform';
+  handler(req: PlatformRequest<Input<P>, Input<Q>, Input<B>>): Promise<HandlerResult>;
+}
+
+export interface PublicRoute<P extends MaybeSchema, Q extends MaybeSchema, B extends MaybeSchema>
+  extends RouteBase<P, Q, B> {
+  auth: 'none';
+  handler(req: PublicRequest<Input<P>, Input<Q>, Input<B>>): Promise<HandlerResult>;
+}
+
+export type Route =
+  | TenantRoute<MaybeSchema, MaybeSchema, MaybeSchema>
+  | PlatformRoute<MaybeSchema, MaybeSchema, MaybeSchema>
+  | PublicRoute<MaybeSchema, MaybeSchema, MaybeSchema>;
+
+// Identity helpers: they exist so TypeScript infers each handler's input types.
+export function tenantRoute<P extends MaybeSchema = undefined, Q extends MaybeSchema = undefined, B extends MaybeSchema = undefined>(
+  route: TenantRoute<P, Q, B>,
+): TenantRoute<P, Q, B> {
+  return route;
+}
+
+export function platformRoute<P extends MaybeSchema = undefined, Q extends MaybeSchema = undefined, B extends MaybeSchema = undefined>(
+  route: PlatformRoute<P, Q, B>,
+): PlatformRoute<P, Q, B> {
+  return route;
+}
+
+export function publicRoute<P extends MaybeSchema = undefined, Q extends MaybeSchema = undefined, B extends MaybeSchema = undefined>(
+  route: PublicRoute<P, Q, B>,
+): PublicRoute<P, Q, B> {
+  return route;
+}

@@ -1,0 +1,70 @@
+/**
+ * The catalogue of error codes. Each code is stable (clients switch on it),
+ * has one HTTP status and a one-line title; api/problem.ts turns them into
+ * RFC 9457 problem+json in one place, and test/unit/error-catalog.test.ts
+ * keeps docs/errors.md listing exactly these codes.
+ */
+export const ERROR_CATALOG = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_idempotency_key: { status: 400, title: 'The Idempotency-Key header is not valid' },
+  unauthenticated: { status: 401, title: 'Missing, unknown, expired or revoked API key' },
+  insufficient_scope: { status: 403, title: 'The API key lacks the scope this operation needs' },
+  not_found: { status: 404, title: 'No such resource' },
+  route_not_found: { status: 404, title: 'No such endpoint' },
+  method_not_allowed: { status: 405, title: 'The endpoint does not support this method' },
+  external_id_taken: { status: 409, title: 'Another account already has this external_id' },
+  tenant_slug_taken: { status: 409, title: 'Another tenant already has this slug' },
+  idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  account_archived: { status: 409, title: 'The account is archived and cannot be changed' },
+  account_has_active_children: { status: 409, title: 'The account has active child accounts' },
+  api_key_revoked: { status: 409, title: 'The API key is already revoked' },
+  last_admin_key: { status: 409, title: "Revoking this key would leave the tenant without an admin key" },
+  payload_too_large: { status: 413, title: 'The request body is larger than the limit' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'This Idempotency-Key was used with a different request',
+  },
+  invalid_account_hierarchy: { status: 422, title: 'The parent/child account change is not allowed' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
+  service_unavailable: { status: 503, title: 'A dependency is not available' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export type FieldLocation = 'body' | 'query' | 'path' | 'header';
+
+/** One problem with one input field; `code` is a machine-readable rule name. */
+export interface FieldError {
+  in: FieldLocation;
+  /** Dotted path, e.g. `billing_address.country` or `contacts[0].email`. */
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** An expected failure with a catalogue code; anything else is an internal error. */
+export class RackrateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors: FieldError[];
+  readonly headers: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? ERROR_CATALOG[code].title);
+    this.name = 'RackrateError';
+    this.code = code;
+    this.status = ERROR_CATALOG[code].status;
+    this.errors = options.errors ?? [];
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function notFound(resource: string, id: string): RackrateError {
+  return new RackrateError('not_found', `No ${resource} with id ${id}.`);
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isCountryCode } from '../domain/geo/countries';
+import { isCurrencyCode } from '../domain/money/currencies';
+import { isTimeZone } from '../domain/time/time-zones';
+
+/**
+ * Field types shared by request schemas. Each rejects with a message that
+ * states the rule, because the message reaches the API caller verbatim.
+ */
+
+/** Free text that must not be blank or padded: we never trim silently. */
+export function text(max: number) {
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace');
+}
+
+export const uuid = z.uuid({ message: 'must be a UUID' });
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter upper-case ISO 4217 code such as USD')
+  .refine(isCurrencyCode, 'is not an ISO 4217 currency Rackrate can bill in')
+  .meta({ description: 'ISO 4217 currency code', example: 'USD' });
+
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be a two-letter upper-case ISO 3166-1 code such as US')
+  .refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 country code')
+  .meta({ description: 'ISO 3166-1 alpha-2 country code', example: 'US' });
+
+export const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as America/New_York')
+  .meta({ description: 'IANA time zone', example: 'America/New_York' });
+
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const locale = z
+  .string()
+  .max(35)
+  .refine(isLocale, 'must be a BCP 47 language tag such as en-US')
+  .meta({ description: 'BCP 47 language tag for invoices and e-mail', example: 'en-US' });
+
+export const email = z.email({ message: 'must be an e-mail address' }).max(254);
+
+export const timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-25T12:00:00.000Z' });

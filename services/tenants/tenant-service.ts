@@ -1,0 +1,80 @@
+import { QueryFailedError, type EntityManager } from 'typeorm';
+import { Tenant } from '../../db/entities/tenant';
+import { bindTenant } from '../../db/tenant-transaction';
+import { RackrateError } from '../../lib/errors';
+import { uuidv7 } from '../../lib/ids';
+import { createApiKey } from '../auth/api-keys';
+import type { ApiKey } from '../../db/entities/api-key';
+import type { Actor } from '../change-context';
+import { recordChange } from '../changes';
+import { paginate, type Page, type PageRequest } from '../pagination';
+import type { CreateTenantInput } from './tenant-schemas';
+
+export function tenantRepresentation(t: Tenant) {
+  return {
+    id: t.id,
+    object: 'tenant' as const,
+    name: t.name,
+    slug: t.slug,
+    status: t.status,
+    created_at: t.createdAt.toISOString(),
+    updated_at: t.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Creates a provider and its first admin API key in one transaction: a
+ * tenant never exists without a way in. The caller's transaction becomes
+ * bound to the new tenant so the audit entries land in its log.
+ */
+export async function createTenant(
+  tx: EntityManager,
+  origin: { actor: Actor; requestId: string | null; now: Date },
+  input: CreateTenantInput,
+): Promise<{ tenant: Tenant; apiKey: ApiKey; secret: string }> {
+  const tenant = tx.create(Tenant, {
+    id: uuidv7(origin.now.getTime()),
+    name: input.name,
+    slug: input.slug,
+    status: 'active',
+    createdAt: origin.now,
+    updatedAt: origin.now,
+  });
+  try {
+    await tx.query('SAVEPOINT tenant_insert');
+    await tx.insert(Tenant, tenant);
+    await tx.query('RELEASE SAVEPOINT tenant_insert');
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT tenant_insert');
+    const code = error instanceof QueryFailedError ? (error.driverError as { code?: string }).code : undefined;
+    if (code === '23505') {
+      throw new RackrateError('tenant_slug_taken', `A tenant with slug ${input.slug} already exists.`, {
+        errors: [{ in: 'body', field: 'slug', code: 'taken', message: 'is already used by another tenant' }],
+      });
+    }
+    throw error;
+  }
+  await bindTenant(tx, tenant.id);
+  const ctx = { tenantId: tenant.id, ...origin };
+  await recordChange(tx, ctx, {
+    action: 'tenant.created',
+    resourceType: 'tenant',
+    resourceId: tenant.id,
+    before: null,
+    after: tenantRepresentation(tenant),
+  });
+  const { apiKey, secret } = await createApiKey(tx, ctx, { name: 'Initial admin key', scopes: ['admin'] });
+  return { tenant, apiKey, secret };
+}
+
+export async function getTenant(tx: EntityManager, id: string): Promise<Tenant | null> {
+  return tx.findOneBy(Tenant, { id });
+}
+
+export async function getTenantBySlug(tx: EntityManager, slug: string): Promise<Tenant | null> {
+  return tx.findOneBy(Tenant, { slug });
+}
+
+export async function listTenants(tx: EntityManager, page: PageRequest): Promise<Page<Tenant>> {
+  return paginate(tx.createQueryBuilder(Tenant, 't'), 't', page);
+}
