@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from '../lib/logger';
@@ -110,6 +110,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const role = options.role ?? 'rackrate';
   const clusterDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  const runAsPostgresUser = process.getuid?.() === 0;
+  // As root the server runs as the `postgres` OS user, which must be able to reach its directory.
+  if (runAsPostgresUser) await chmod(dataDir, 0o755);
   const credentials = await loadOrCreateCredentials(path.join(dataDir, 'postgres-credentials.json'));
   const adminUrl = `postgres://postgres:${credentials.superuserPassword}@127.0.0.1:${port}/postgres`;
   const appUrl = `postgres://${role}:${credentials.appPassword}@127.0.0.1:${port}/${database}`;
@@ -129,7 +132,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` OS user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsPostgresUser,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: string) => logger.debug({ component: 'postgres' }, String(message).trim()),

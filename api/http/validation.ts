@@ -63,25 +63,29 @@ function describeIssue(issue: z.core.$ZodIssue): { code: string; message: string
 
 export function toFieldErrors(error: z.ZodError, location: FieldLocation): FieldError[] {
   const out: FieldError[] = [];
+  const push = (e: FieldError) => {
+    // One message per field: a value that fails its format also fails the checks after it.
+    if (!out.some((seen) => seen.field === e.field)) out.push(e);
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ in: location, field: fieldPath([...issue.path, key]), code: 'unknown_field', message: 'is not a known field' });
+        push({ in: location, field: fieldPath([...issue.path, key]), code: 'unknown_field', message: 'is not a known field' });
       }
       continue;
     }
     // A discriminated union with a wrong or missing tag says so at the tag.
     if (issue.code === 'invalid_union' && issue.discriminator) {
-      out.push({
+      push({
         in: location,
-        field: fieldPath([...issue.path, issue.discriminator]),
+        field: fieldPath(issue.path),
         code: 'invalid_value',
         message: 'is missing or not one of the allowed values',
       });
       continue;
     }
     const { code, message } = describeIssue(issue);
-    out.push({ in: location, field: fieldPath(issue.path), code, message });
+    push({ in: location, field: fieldPath(issue.path), code, message });
   }
   return out;
 }

@@ -1,0 +1,143 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { allRoutes } from '../../api/app';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startTestApi, TEST_PLATFORM_KEY, type TestApi } from '../support/http';
+import { createTestTenant, type TestTenant } from '../support/tenants';
+
+let db: TestDatabase;
+let api: TestApi;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  api = await startTestApi(db.dataSource);
+  tenant = await createTestTenant(db.dataSource, 'openapi');
+});
+
+afterAll(async () => {
+  await api.close();
+  await db.drop();
+});
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const res = await api.request('GET', '/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeDefined();
+    // The validator does reject a broken document.
+    const broken = structuredClone(res.body);
+    broken.paths['/v1/accounts'].get.responses = 'none';
+    await expect(SwaggerParser.validate(broken)).rejects.toThrow();
+  });
+
+  it('documents every route, its security and its error responses', async () => {
+    const doc = (await api.request('GET', '/v1/openapi.json')).body;
+    for (const route of allRoutes()) {
+      const operation = doc.paths[route.path]?.[route.method];
+      expect({ route: `${route.method} ${route.path}`, documented: operation !== undefined }).toEqual({
+        route: `${route.method} ${route.path}`,
+        documented: true,
+      });
+      expect(operation.operationId).toBe(route.operationId);
+      expect(operation.responses[String(route.success.status)]).toBeDefined();
+      if (route.auth === 'tenant') {
+        expect(operation.security).toEqual([{ apiKey: [] }]);
+        expect(operation.responses['401'].content['application/problem+json']).toBeDefined();
+      }
+      if (route.method === 'post' && route.auth !== 'none') {
+        expect(operation.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+      }
+    }
+    expect(doc.components.schemas.Account).toBeDefined();
+    expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it('serves a readable docs page with its assets', async () => {
+    const page = await api.request('GET', '/v1/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.text).toContain('/v1/openapi.json');
+    const script = await api.request('GET', '/v1/docs/assets/swagger-ui-bundle.js');
+    expect(script.status).toBe(200);
+    expect(script.text.length).toBeGreaterThan(100_000);
+  });
+});
+
+it('every JSON response matches the schema its route documents', async () => {
+  const key = tenant.adminKey;
+  const parent = await api.request('POST', '/v1/accounts', { key, body: { name: 'Schema parent', currency: 'USD', external_id: 'S-1' } });
+  await api.request('PATCH', `/v1/accounts/${parent.body.id}`, { key, body: { metadata: { a: 'b' } } });
+  const child = await api.request('POST', '/v1/accounts', { key, body: { name: 'Schema child', currency: 'USD', parent_id: parent.body.id } });
+  const newKey = await api.request('POST', '/v1/api_keys', { key, body: { name: 'schema', scopes: ['read'] } });
+  const audit = await api.request('GET', '/v1/audit_log', { key });
+  const events = await api.request('GET', '/v1/domain_events', { key });
+  const ids: Record<string, string> = {
+    '/v1/accounts/{id}': child.body.id,
+    '/v1/accounts/{id}/archive': child.body.id,
+    '/v1/api_keys/{id}': newKey.body.id,
+    '/v1/api_keys/{id}/revoke': newKey.body.id,
+    '/v1/audit_log/{id}': audit.body.data[0].id,
+    '/v1/domain_events/{id}': events.body.data[0].id,
+    '/v1/tenants/{id}': tenant.id,
+    '/v1/tenants/{id}/api_keys': tenant.id,
+    '/problems/{code}': 'not_found',
+  };
+  const bodies: Record<string, unknown> = {
+    'POST /v1/accounts': { name: 'Schema new', currency: 'JPY' },
+    'PATCH /v1/accounts/{id}': { legal_name: 'Schema Child Ltd' },
+    'POST /v1/api_keys': { name: 'schema 2', scopes: ['ingest'] },
+    'POST /v1/tenants': { name: 'Schema Colo', slug: 'schema-colo' },
+    'POST /v1/tenants/{id}/api_keys': { name: 'ops', scopes: ['admin'] },
+  };
+  const checked: string[] = [];
+  for (const route of allRoutes()) {
+    const label = `${route.method.toUpperCase()} ${route.path}`;
+    if (route.success.contentType === 'text/html' || route.path === '/v1/openapi.json') continue;
+    const path = route.path.replace(/\{(id|code)\}/, () => ids[route.path] ?? 'missing');
+    const res = await api.request(route.method.toUpperCase(), path, {
+      key: route.auth === 'platform' ? TEST_PLATFORM_KEY : key,
+      ...(bodies[label] ? { body: bodies[label] } : {}),
+    });
+    expect({ label, status: res.status }).toEqual({ label, status: route.success.status });
+    const parsed = route.success.schema!.safeParse(res.body);
+    expect({ label, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ label, issues: [] });
+    checked.push(label);
+  }
+  expect(checked.length).toBeGreaterThanOrEqual(18);
+});
+
+describe('health and readiness', () => {
+  it('/health answers without checking dependencies', async () => {
+    const res = await api.request('GET', '/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('/ready reports each dependency and answers 503 when one is down', async () => {
+    expect((await api.request('GET', '/ready')).body).toEqual({ status: 'ready', checks: { database: { status: 'ok' } } });
+    const degraded = await startTestApi(db.dataSource, {
+      readiness: [
+        { name: 'database', check: async () => void (await db.dataSource.query('SELECT 1')) },
+        { name: 'temporal', check: async () => Promise.reject(new Error('connection refused')) },
+      ],
+    });
+    try {
+      const res = await degraded.request('GET', '/ready');
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({
+        status: 'not_ready',
+        checks: { database: { status: 'ok' }, temporal: { status: 'error', detail: 'connection refused' } },
+      });
+    } finally {
+      await degraded.close();
+    }
+  });
+
+  it('echoes a well-formed caller request id and makes one otherwise', async () => {
+    const mine = await api.request('GET', '/health', { headers: { 'x-request-id': 'trace-0123456789' } });
+    expect(mine.headers.get('x-request-id')).toBe('trace-0123456789');
+    const bad = await api.request('GET', '/health', { headers: { 'x-request-id': 'has spaces and <tags>' } });
+    expect(bad.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+});

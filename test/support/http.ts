@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../api/app';
+import type { ReadinessProbe } from '../../api/routing/route';
+import { systemClock, type Clock } from '../../lib/clock';
+import { loadConfig, type Config } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+
+/** The real API on an ephemeral port, talked to over real HTTP. */
+export interface TestApi {
+  url: string;
+  config: Config;
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface RequestOptions {
+  key?: string;
+  body?: unknown;
+  /** Sent as is, for malformed bodies. */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the body is JSON, else the text. */
+  // Test convenience: responses are asserted field by field, and a wrong guess fails the test.
+  body: any;
+  text: string;
+}
+
+export const TEST_PLATFORM_KEY = 'test-platform-key-0123456789abcdef0123456789';
+
+export async function startTestApi(
+  dataSource: DataSource,
+  options: { clock?: Clock; env?: Record<string, string>; readiness?: ReadinessProbe[] } = {},
+): Promise<TestApi> {
+  const config = loadConfig({ RACKRATE_PLATFORM_KEY: TEST_PLATFORM_KEY, ...options.env });
+  const app = createApp({
+    config,
+    dataSource,
+    logger: createLogger('silent', 'test-api'),
+    clock: options.clock ?? systemClock,
+    readiness: options.readiness ?? [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    config,
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.key !== undefined) headers.authorization = `Bearer ${opts.key}`;
+      let body: string | Buffer | undefined = opts.rawBody;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${url}${path}`, { method, headers, body });
+      const text = await response.text();
+      let parsed: unknown = text;
+      if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') parsed = JSON.parse(text);
+      return { status: response.status, headers: response.headers, body: parsed, text };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
