@@ -13,7 +13,7 @@ export const ERROR_CATALOG = {
   not_found: { status: 404, title: 'No such resource' },
   route_not_found: { status: 404, title: 'No such endpoint' },
   method_not_allowed: { status: 405, title: 'The endpoint does not support this method' },
-  external_id_taken: { status: 409, title: 'Another account already has this external_id' },
+  external_id_taken: { status: 409, title: 'Another active account already has this external_id' },
   tenant_slug_taken: { status: 409, title: 'Another tenant already has this slug' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   account_archived: { status: 409, title: 'The account is archived and cannot be changed' },

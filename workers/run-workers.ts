@@ -58,7 +58,14 @@ export async function runWorkers(config: Config, deps: WorkerDeps, requested?: T
   }
 
   const definitions = queueDefinitions(deps);
-  const names = (requested ?? (Object.keys(TASK_QUEUES) as TaskQueueName[])).filter((q) => definitions[q] !== null);
+  const wanted = requested ?? (Object.keys(TASK_QUEUES) as TaskQueueName[]);
+  const names = wanted.filter((q) => definitions[q] !== null);
+  if (names.length === 0) {
+    await connection.close();
+    throw new Error(`no work is registered on the requested task queues (${wanted.join(', ')}); today only billing has work`);
+  }
+  const idle = wanted.filter((q) => definitions[q] === null);
+  if (idle.length > 0) logger.warn({ queues: idle }, 'no work is registered on these task queues yet; not polling them');
   const workers = await Promise.all(
     names.map((name) =>
       Worker.create({

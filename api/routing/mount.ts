@@ -108,17 +108,17 @@ function send(res: Response, result: HandlerResult, replayed: boolean, contentTy
   res.send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
 }
 
-/** Runs a write inside `tx`, through the idempotency store when the caller sent a key. */
+/** Runs a handler inside `tx`, through the idempotency store when the caller sent a key. */
 async function execute(
   tx: EntityManager,
   req: Request,
   res: Response,
   deps: AppDeps,
-  scope: IdempotencyScope,
+  idempotency: { key: string | undefined; scope: IdempotencyScope },
   now: Date,
   run: () => Promise<HandlerResult>,
 ): Promise<{ result: HandlerResult; replayed: boolean }> {
-  const key = req.method === 'POST' ? readIdempotencyKey(req) : undefined;
+  const { key, scope } = idempotency;
   if (key === undefined) return { result: await run(), replayed: false };
   return runIdempotently(
     tx,
@@ -133,6 +133,11 @@ async function execute(
   );
 }
 
+/** Only POSTs are made idempotent; GET, PATCH and DELETE are idempotent by meaning or by state checks. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  return req.method === 'POST' ? readIdempotencyKey(req) : undefined;
+}
+
 function handlerFor(route: Route, deps: AppDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const requestId = requestIdOf(res);
@@ -142,17 +147,17 @@ function handlerFor(route: Route, deps: AppDeps) {
 
     if (route.auth === 'none') {
       const input = validateInput(route, req);
-      const result = await route.handler({ ...input, requestId, logger, now, deps } as never);
+      const result = await route.handler({ ...input, requestId, logger, now, deps });
       return send(res, result, false, contentType);
     }
 
     if (route.auth === 'platform') {
       const actor = authenticatePlatform(req, deps);
-      readIdempotencyKey(req);
+      const idempotencyKey = idempotencyKeyOf(req);
       const input = validateInput(route, req);
       const outcome = await deps.dataSource.transaction((tx) =>
-        execute(tx, req, res, deps, { kind: 'platform' }, now, () =>
-          route.handler({ ...input, requestId, logger, now, tx, actor } as never),
+        execute(tx, req, res, deps, { key: idempotencyKey, scope: { kind: 'platform' } }, now, () =>
+          route.handler({ ...input, requestId, logger, now, tx, actor }),
         ),
       );
       return send(res, outcome.result, outcome.replayed, contentType);
@@ -167,14 +172,14 @@ function handlerFor(route: Route, deps: AppDeps) {
         `This operation needs a key with the ${route.permission === 'write' ? 'admin' : `${route.permission} or admin`} scope; this key has ${key.scopes.join(', ')}.`,
       );
     }
-    readIdempotencyKey(req);
+    const idempotencyKey = idempotencyKeyOf(req);
     const input = validateInput(route, req);
     const actor: Actor = { type: 'api_key', id: key.keyId, label: `${key.prefix} (${key.name})` };
     const change = { tenantId: key.tenantId, actor, requestId, now };
     const outcome = await deps.dataSource.transaction(async (tx) => {
       await bindTenant(tx, key.tenantId);
-      return execute(tx, req, res, deps, { kind: 'tenant', tenantId: key.tenantId }, now, () =>
-        route.handler({ ...input, requestId, logger: logger.child({ tenant_id: key.tenantId }), now, tenantId: key.tenantId, key, tx, change } as never),
+      return execute(tx, req, res, deps, { key: idempotencyKey, scope: { kind: 'tenant', tenantId: key.tenantId } }, now, () =>
+        route.handler({ ...input, requestId, logger: logger.child({ tenant_id: key.tenantId }), now, tenantId: key.tenantId, key, tx, change }),
       );
     });
     send(res, outcome.result, outcome.replayed, contentType);

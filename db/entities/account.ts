@@ -13,7 +13,7 @@ import type {
 export class Account {
   @PrimaryColumn('uuid') id!: string;
   @PrimaryColumn('uuid') tenantId!: string;
-  /** The provider's own id for the customer; unique per tenant when set. */
+  /** The provider's own id for the customer; unique among the tenant's active accounts. */
   @Column('text', { nullable: true }) externalId!: string | null;
   @Column('text') name!: string;
   @Column('text', { nullable: true }) legalName!: string | null;

@@ -80,9 +80,10 @@ export class Foundation1764072000001 implements MigrationInterface {
         CONSTRAINT accounts_bill_to_parent_needs_parent CHECK (NOT bill_to_parent OR parent_id IS NOT NULL),
         CONSTRAINT accounts_archived_at CHECK ((status = 'archived') = (archived_at IS NOT NULL))
       )`);
+    // Unique among active accounts: an archived customer's CRM id can be reused by its successor.
     await q.query(`
       CREATE UNIQUE INDEX accounts_external_id_key ON accounts (tenant_id, external_id)
-        WHERE external_id IS NOT NULL`);
+        WHERE external_id IS NOT NULL AND status = 'active'`);
     await q.query(`CREATE INDEX accounts_parent_idx ON accounts (tenant_id, parent_id) WHERE parent_id IS NOT NULL`);
     await q.query(`CREATE INDEX accounts_status_idx ON accounts (tenant_id, status, id)`);
 

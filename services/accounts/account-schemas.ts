@@ -77,7 +77,7 @@ export const metadataSchema = z
   .meta({ id: 'Metadata', description: 'Your own key/value strings; Rackrate stores and returns them.' });
 
 const accountFields = {
-  external_id: text(255).nullish().meta({ description: "Your system's customer id; unique per tenant." }),
+  external_id: text(255).nullish().meta({ description: "Your system's customer id; unique among your active accounts." }),
   name: text(200),
   legal_name: text(200).nullish(),
   email: email.nullish(),

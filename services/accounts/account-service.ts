@@ -75,7 +75,7 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 }
 
 function externalIdTaken(externalId: string | null): RackrateError {
-  return new RackrateError('external_id_taken', `Another account already has external_id ${externalId}.`, {
+  return new RackrateError('external_id_taken', `Another active account already has external_id ${externalId}.`, {
     errors: [{ in: 'body', field: 'external_id', code: 'taken', message: 'is already used by another account' }],
   });
 }

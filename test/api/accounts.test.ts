@@ -159,6 +159,10 @@ describe('accounts', () => {
     const patch = await api.request('PATCH', `/v1/accounts/${created.body.id}`, { key: tenant.adminKey, body: { name: 'x' } });
     expect(patch.status).toBe(409);
     expect(patch.body.code).toBe('account_archived');
+
+    // A successor may take over the archived account's external id.
+    const successor = await create({ name: 'Successor', currency: 'USD', external_id: 'ARCH-1' });
+    expect(successor.status).toBe(201);
   });
 });
 

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { createDataSource, migrate } from '../../db/data-source';
 import { startEmbeddedPostgres } from '../../db/embedded-postgres';
 import { createLogger } from '../../lib/logger';
-import { freePort } from './ports';
+import { freePort } from '../../lib/net/free-port';
 
 /**
  * One PostgreSQL for the whole run: embedded by default, or the server in

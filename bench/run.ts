@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CONNECTIONS, runLoad, toMeasurement, type Measurement } from './load';
+import { buildReport, compare, writeLatest, type BenchResult } from './report';
+import { benchmarks, type Benchmark } from './scenarios';
+import { startServerProcess, type ServerProcess } from './server-process';
+
+/**
+ * `npm run bench`: starts the servers in a child process (bench/server.ts),
+ * then for each benchmark warms up and measures the baseline, then warms up
+ * and measures Rackrate, so the two alternate and share the host's noise.
+ * Progress goes to stderr; the JSON report goes to stdout and
+ * bench/results/latest.json. Exits 1 when a measurement lost more than 0.1%
+ * of its requests.
+ */
+const WARMUP_SECONDS = 2;
+const BENCH_SOURCE_DIR = path.resolve(__dirname, '..', '..', 'bench');
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function readDuration(env: NodeJS.ProcessEnv): number {
+  const raw = env.BENCH_DURATION_SECONDS ?? '10';
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1) {
+    throw new Error(`BENCH_DURATION_SECONDS must be a whole number of seconds >= 1, not ${JSON.stringify(raw)}`);
+  }
+  return seconds;
+}
+
+async function measure(benchmark: Benchmark, label: string, baseUrl: string, seconds: number): Promise<Measurement> {
+  const target = benchmark.target(baseUrl);
+  log(`${benchmark.name} — ${label}: warm-up ${WARMUP_SECONDS} s, then ${seconds} s measured`);
+  await runLoad(target, WARMUP_SECONDS);
+  const m = toMeasurement(await runLoad(target, seconds));
+  log(`  ${m.requests_per_second} req/s, p50 ${m.p50_ms} ms, p99 ${m.p99_ms} ms, ${m.errors} errors of ${m.requests}`);
+  return m;
+}
+
+async function main(): Promise<number> {
+  const durationSeconds = readDuration(process.env);
+  const loadAverageBefore = os.loadavg()[0] ?? 0;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-bench-'));
+  let server: ServerProcess | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await server?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the servers`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    log('starting embedded PostgreSQL, the Rackrate API and the baseline app…');
+    server = startServerProcess(dataDir);
+    const targets = await server.ready;
+    const results: BenchResult[] = [];
+    for (const benchmark of benchmarks(targets)) {
+      const baseline = await measure(benchmark, 'baseline', targets.baselineUrl, durationSeconds);
+      const rackrate = await measure(benchmark, 'rackrate', targets.rackrateUrl, durationSeconds);
+      results.push(compare(benchmark.name, rackrate, baseline));
+    }
+    const report = buildReport({
+      postgresVersion: targets.postgresVersion,
+      loadAverageBefore,
+      durationSeconds,
+      warmupSeconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      results,
+    });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    log(`written to ${path.relative(process.cwd(), writeLatest(report, BENCH_SOURCE_DIR))}`);
+    for (const line of report.errors.details) log(`errors: ${line}`);
+    return report.errors.exceeded ? 1 : 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

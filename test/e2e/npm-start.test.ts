@@ -1,0 +1,121 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../lib/net/free-port';
+
+/**
+ * The README's first command, for real: `npm start` (its compiled entry
+ * point) with no configuration but ports, on a fresh data directory. It must
+ * answer /health within 60 s, print a demo key that lists the demo
+ * accounts, serve a valid OpenAPI document and the Temporal UI, stop every
+ * child on Ctrl-C (SIGINT), and reuse its data on the next start.
+ */
+const entry = path.join(__dirname, '..', '..', 'dist', 'scripts', 'start.js');
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let ports: { api: number; pg: number; temporal: number; ui: number };
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-start-'));
+  ports = { api: await freePort(), pg: await freePort(), temporal: await freePort(), ui: await freePort() };
+  const { DATABASE_URL, TEMPORAL_ADDRESS, NODE_OPTIONS, ...rest } = process.env;
+  env = {
+    ...rest,
+    RACKRATE_DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    EMBEDDED_POSTGRES_PORT: String(ports.pg),
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+  };
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+type AccountList = { data: Array<{ name: string }> };
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+}
+
+function start(): Started {
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    output: () => output,
+    async waitFor(pattern, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match) return match;
+        if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
+
+async function stop(started: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
+  started.child.kill('SIGINT');
+  return exited;
+}
+
+async function portAnswers(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('starts everything with no setup, serves the demo, stops cleanly and restarts on the same data', async () => {
+  const api = `http://127.0.0.1:${ports.api}`;
+  const first = start();
+  const began = Date.now();
+  await first.waitFor(/Rackrate is running\./, 60_000);
+  expect((await fetch(`${api}/health`)).status).toBe(200);
+  expect(Date.now() - began).toBeLessThan(60_000);
+  expect(first.output()).toContain('seeded the demo provider');
+  const key = (await first.waitFor(/Demo API key\s+(rr_\S+)/, 1000))[1]!;
+
+  const accounts = (await (await fetch(`${api}/v1/accounts`, { headers: { authorization: `Bearer ${key}` } })).json()) as AccountList;
+  expect(accounts.data.map((a: { name: string }) => a.name)).toEqual(
+    expect.arrayContaining(['Northwind Hosting Group', 'Acme Streaming', 'Globex Research GmbH', 'Initech Cloud KK']),
+  );
+  expect(accounts.data).toHaveLength(6);
+
+  const doc = (await (await fetch(`${api}/v1/openapi.json`)).json()) as Parameters<typeof SwaggerParser.validate>[0];
+  await expect(SwaggerParser.validate(doc)).resolves.toBeDefined();
+
+  await first.waitFor(/Worker started/, 60_000);
+  const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
+  expect(ui.status).toBe(200);
+  expect(await ui.text()).toMatch(/<html/i);
+  const ready = await fetch(`${api}/ready`);
+  expect(await ready.json()).toEqual({ status: 'ready', checks: { database: { status: 'ok' }, temporal: { status: 'ok' } } });
+
+  expect(await stop(first)).toBe(0);
+  expect(first.output()).toMatch(/Stopped\.\s*$/);
+  for (const port of [ports.api, ports.ui]) expect(await portAnswers(port)).toBe(false);
+
+  // Second start: same data, no new seed, the same key still works.
+  const second = start();
+  await second.waitFor(/Rackrate is running\./, 60_000);
+  expect(second.output()).not.toContain('seeded the demo provider');
+  expect((await second.waitFor(/Demo API key\s+(rr_\S+)/, 1000))[1]).toBe(key);
+  const again = (await (await fetch(`${api}/v1/accounts`, { headers: { authorization: `Bearer ${key}` } })).json()) as AccountList;
+  expect(again.data).toHaveLength(6);
+  await second.waitFor(/Worker started/, 60_000);
+  expect(await stop(second)).toBe(0);
+}, 240_000);
