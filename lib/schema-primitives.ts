@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isCountryCode } from '../domain/geo/countries';
-import { isCurrencyCode } from '../domain/money/currencies';
+import { COUNTRY_CODES } from '../domain/geo/countries';
+import { CURRENCY_CODES } from '../domain/money/currencies';
 import { isTimeZone } from '../domain/time/time-zones';
 
 /**
@@ -14,21 +14,18 @@ export function text(max: number) {
     .string()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .regex(/^\S(.*\S)?$/s, 'must not start or end with whitespace');
+    .regex(/^\S(?:[\s\S]*\S)?$/, 'must not start or end with whitespace');
 }
 
 export const uuid = z.uuid({ message: 'must be a UUID' });
 
+// Enumerated (not pattern + lookup) so the OpenAPI document lists the allowed codes.
 export const currencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/, 'must be a three-letter upper-case ISO 4217 code such as USD')
-  .refine(isCurrencyCode, 'is not an ISO 4217 currency Rackrate can bill in')
+  .enum(CURRENCY_CODES, { error: 'must be an ISO 4217 currency code Rackrate can bill in, such as USD' })
   .meta({ description: 'ISO 4217 currency code', example: 'USD' });
 
 export const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be a two-letter upper-case ISO 3166-1 code such as US')
-  .refine(isCountryCode, 'is not an ISO 3166-1 alpha-2 country code')
+  .enum(COUNTRY_CODES, { error: 'must be an ISO 3166-1 alpha-2 country code such as US' })
   .meta({ description: 'ISO 3166-1 alpha-2 country code', example: 'US' });
 
 export const timeZone = z

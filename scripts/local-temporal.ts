@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Config } from '../lib/config';
 import { startChild, type Child } from '../lib/process/child-process';
-import { cachedTemporalCliPath, findOnPath, findTemporalCli } from '../lib/temporal/binaries';
+import { cachedTemporalCliPath, findOnPath, findTemporalCli } from '../lib/tool-binaries';
 
 /**
  * The local Temporal dev server `npm start` runs when TEMPORAL_ADDRESS is

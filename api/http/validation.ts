@@ -25,11 +25,14 @@ const ARTICLE: Record<string, string> = {
 };
 
 function describeIssue(issue: z.core.$ZodIssue): { code: string; message: string } {
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined;
+  if (missing) return { code: 'required', message: 'is required' };
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return { code: 'required', message: 'is required' };
       return { code: 'invalid_type', message: `must be ${ARTICLE[issue.expected] ?? issue.expected}` };
     case 'invalid_value':
+      // A schema's own message wins (long enumerations such as currencies name an example instead).
+      if (!issue.message.startsWith('Invalid')) return { code: 'invalid_value', message: issue.message };
       return {
         code: 'invalid_value',
         message: `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,

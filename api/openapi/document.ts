@@ -45,7 +45,7 @@ function errorResponses(route: Route) {
 const idempotencyHeader = z.object({
   'Idempotency-Key': z
     .string()
-    .max(255)
+    .regex(/^[\x21-\x7e]{1,255}$/)
     .optional()
     .meta({ description: 'Makes the POST safe to retry: the same key and body replay the first response for 24 h.' }),
 });

@@ -8,8 +8,4 @@ const CODES =
   'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG ' +
   'UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW';
 
-const COUNTRY_CODES: ReadonlySet<string> = new Set(CODES.split(' '));
-
-export function isCountryCode(code: string): boolean {
-  return COUNTRY_CODES.has(code);
-}
+export const COUNTRY_CODES = CODES.split(' ') as [string, ...string[]];

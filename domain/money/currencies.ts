@@ -23,6 +23,4 @@ export const CURRENCY_MINOR_UNITS: Readonly<Record<string, number>> = Object.fre
   XAF: 0, XCD: 2, XCG: 2, XOF: 0, XPF: 0, YER: 2, ZAR: 2, ZMW: 2, ZWG: 2,
 });
 
-export function isCurrencyCode(code: string): boolean {
-  return Object.prototype.hasOwnProperty.call(CURRENCY_MINOR_UNITS, code);
-}
+export const CURRENCY_CODES = Object.keys(CURRENCY_MINOR_UNITS) as [string, ...string[]];

@@ -1,12 +1,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { findTemporalCli, findTestServer } from '../../lib/temporal/binaries';
+import { findTemporalCli, findTestServer } from '../../lib/tool-binaries';
 
 /**
  * Real Temporal servers for tests: the Java time-skipping test server for
  * long timelines, the CLI dev server for everything a full server does.
- * Binaries come from the cache `npm test` fills (scripts/ensure-temporal-
- * binaries.ts) or, when absent, from the SDK's own download.
+ * Binaries come from the cache `npm test` fills (scripts/ensure-test-
+ * tools.ts) or, when absent, from the SDK's own download.
  */
 
 /** Worker state chatter off; warnings and errors still show. Once per jest worker process. */

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * Where the Temporal binaries are. The SDK downloads them itself on a machine
- * that can reach its download site; where it cannot, scripts/ builds the CLI
- * with `go install` and fetches the Java test server with Maven into the
- * cache directory below (see README, "Temporal binaries").
+ * Where the external tools are: the Temporal CLI and test server, and
+ * schemathesis for the API fuzz test. The Temporal SDK downloads its binaries
+ * itself on a machine that can reach its download site; where it cannot,
+ * scripts/ builds the CLI with `go install` and fetches the Java test server
+ * with Maven into the cache directory below (see README, "Temporal binaries").
  */
 export function rackrateCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.RACKRATE_CACHE_DIR) return env.RACKRATE_CACHE_DIR;
@@ -49,4 +50,14 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | 
 export function findTestServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.TEMPORAL_TEST_SERVER) return env.TEMPORAL_TEST_SERVER;
   return isExecutable(cachedTestServerPath(env)) ? cachedTestServerPath(env) : undefined;
+}
+
+export function cachedSchemathesisPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(rackrateCacheDir(env), 'schemathesis-venv', 'bin', 'schemathesis');
+}
+
+/** SCHEMATHESIS, then the cache's virtualenv, then the PATH. */
+export function findSchemathesis(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.SCHEMATHESIS) return env.SCHEMATHESIS;
+  return isExecutable(cachedSchemathesisPath(env)) ? cachedSchemathesisPath(env) : findOnPath('schemathesis', env);
 }
