@@ -1,25 +1,10 @@
 import { accountSchema } from '../../services/accounts/account-schemas';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestApi, type TestApi } from '../support/http';
-import { createTestTenant, type TestTenant } from '../support/tenants';
+import { useApiTest } from '../support/http';
 
-let db: TestDatabase;
-let api: TestApi;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startTestApi(db.dataSource);
-  tenant = await createTestTenant(db.dataSource, 'accounts');
-});
-
-afterAll(async () => {
-  await api.close();
-  await db.drop();
-});
+const ctx = useApiTest('accounts');
 
 const create = (body: unknown, headers?: Record<string, string>) =>
-  api.request('POST', '/v1/accounts', { key: tenant.adminKey, body, ...(headers ? { headers } : {}) });
+  ctx.api.request('POST', '/v1/accounts', { key: ctx.tenant.adminKey, body, ...(headers ? { headers } : {}) });
 
 describe('accounts', () => {
   it('creates an account with defaults and returns it in the documented shape', async () => {
@@ -43,7 +28,7 @@ describe('accounts', () => {
       bill_to_parent: false,
     });
 
-    const read = await api.request('GET', `/v1/accounts/${res.body.id}`, { key: tenant.adminKey });
+    const read = await ctx.api.request('GET', `/v1/accounts/${res.body.id}`, { key: ctx.tenant.adminKey });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(res.body);
   });
@@ -82,8 +67,8 @@ describe('accounts', () => {
 
   it('updates only the fields sent, merges metadata and bumps the version', async () => {
     const created = await create({ name: 'Patch me', currency: 'USD', email: 'a@example.com', metadata: { a: '1', b: '2' } });
-    const res = await api.request('PATCH', `/v1/accounts/${created.body.id}`, {
-      key: tenant.adminKey,
+    const res = await ctx.api.request('PATCH', `/v1/accounts/${created.body.id}`, {
+      key: ctx.tenant.adminKey,
       body: { name: 'Patched', email: null, metadata: { b: null, c: '3' }, payment_terms: { type: 'net', days: 45 } },
     });
     expect(res.status).toBe(200);
@@ -100,14 +85,14 @@ describe('accounts', () => {
 
   it('writes nothing for a PATCH that changes nothing', async () => {
     const created = await create({ name: 'Same', currency: 'USD', billing_address: { line1: '1 Main St', city: 'Springfield', country: 'US' } });
-    const res = await api.request('PATCH', `/v1/accounts/${created.body.id}`, {
-      key: tenant.adminKey,
+    const res = await ctx.api.request('PATCH', `/v1/accounts/${created.body.id}`, {
+      key: ctx.tenant.adminKey,
       // Same content, keys in another order.
       body: { name: 'Same', billing_address: { country: 'US', city: 'Springfield', line1: '1 Main St' } },
     });
     expect(res.status).toBe(200);
     expect(res.body.version).toBe(1);
-    const audit = await api.request('GET', `/v1/audit_log?resource_id=${created.body.id}`, { key: tenant.adminKey });
+    const audit = await ctx.api.request('GET', `/v1/audit_log?resource_id=${created.body.id}`, { key: ctx.tenant.adminKey });
     expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['account.created']);
   });
 
@@ -119,7 +104,7 @@ describe('accounts', () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=3&cursor=${cursor}` : '?limit=3';
-      const res = await api.request('GET', `/v1/accounts${query}`, { key: tenant.adminKey });
+      const res = await ctx.api.request('GET', `/v1/accounts${query}`, { key: ctx.tenant.adminKey });
       expect(res.status).toBe(200);
       expect(res.body.object).toBe('list');
       expect(res.body.data.length).toBeLessThanOrEqual(3);
@@ -135,28 +120,28 @@ describe('accounts', () => {
 
   it('filters by external_id', async () => {
     await create({ name: 'Findable', currency: 'USD', external_id: 'FIND-ME' });
-    const res = await api.request('GET', '/v1/accounts?external_id=FIND-ME', { key: tenant.adminKey });
+    const res = await ctx.api.request('GET', '/v1/accounts?external_id=FIND-ME', { key: ctx.tenant.adminKey });
     expect(res.body.data).toHaveLength(1);
     expect(res.body.data[0].name).toBe('Findable');
   });
 
   it('archives an account: it stays readable, leaves the default list and refuses changes', async () => {
     const created = await create({ name: 'To archive', currency: 'USD', external_id: 'ARCH-1' });
-    const archived = await api.request('POST', `/v1/accounts/${created.body.id}/archive`, { key: tenant.adminKey });
+    const archived = await ctx.api.request('POST', `/v1/accounts/${created.body.id}/archive`, { key: ctx.tenant.adminKey });
     expect(archived.status).toBe(200);
     expect(archived.body.status).toBe('archived');
     expect(archived.body.archived_at).not.toBeNull();
 
-    const again = await api.request('POST', `/v1/accounts/${created.body.id}/archive`, { key: tenant.adminKey });
+    const again = await ctx.api.request('POST', `/v1/accounts/${created.body.id}/archive`, { key: ctx.tenant.adminKey });
     expect(again.status).toBe(200);
     expect(again.body.version).toBe(archived.body.version);
 
-    const active = await api.request('GET', '/v1/accounts?external_id=ARCH-1', { key: tenant.adminKey });
+    const active = await ctx.api.request('GET', '/v1/accounts?external_id=ARCH-1', { key: ctx.tenant.adminKey });
     expect(active.body.data).toHaveLength(0);
-    const all = await api.request('GET', '/v1/accounts?external_id=ARCH-1&status=all', { key: tenant.adminKey });
+    const all = await ctx.api.request('GET', '/v1/accounts?external_id=ARCH-1&status=all', { key: ctx.tenant.adminKey });
     expect(all.body.data).toHaveLength(1);
 
-    const patch = await api.request('PATCH', `/v1/accounts/${created.body.id}`, { key: tenant.adminKey, body: { name: 'x' } });
+    const patch = await ctx.api.request('PATCH', `/v1/accounts/${created.body.id}`, { key: ctx.tenant.adminKey, body: { name: 'x' } });
     expect(patch.status).toBe(409);
     expect(patch.body.code).toBe('account_archived');
 
@@ -172,7 +157,7 @@ describe('account hierarchy (master billing)', () => {
     const child = await create({ name: 'Child', currency: 'USD', parent_id: parent.body.id, bill_to_parent: true });
     expect(child.status).toBe(201);
     expect(child.body).toMatchObject({ parent_id: parent.body.id, bill_to_parent: true });
-    const children = await api.request('GET', `/v1/accounts?parent_id=${parent.body.id}`, { key: tenant.adminKey });
+    const children = await ctx.api.request('GET', `/v1/accounts?parent_id=${parent.body.id}`, { key: ctx.tenant.adminKey });
     expect(children.body.data.map((a: { id: string }) => a.id)).toEqual([child.body.id]);
   });
 
@@ -198,12 +183,12 @@ describe('account hierarchy (master billing)', () => {
     const a = await create({ name: 'A', currency: 'USD' });
     const b = await create({ name: 'B', currency: 'USD', parent_id: a.body.id });
     const c = await create({ name: 'C', currency: 'USD', parent_id: b.body.id });
-    const res = await api.request('PATCH', `/v1/accounts/${a.body.id}`, { key: tenant.adminKey, body: { parent_id: c.body.id } });
+    const res = await ctx.api.request('PATCH', `/v1/accounts/${a.body.id}`, { key: ctx.tenant.adminKey, body: { parent_id: c.body.id } });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'parent_id', code: 'hierarchy_cycle' })]);
-    const self = await api.request('PATCH', `/v1/accounts/${a.body.id}`, { key: tenant.adminKey, body: { parent_id: a.body.id } });
+    const self = await ctx.api.request('PATCH', `/v1/accounts/${a.body.id}`, { key: ctx.tenant.adminKey, body: { parent_id: a.body.id } });
     expect(self.body.errors).toEqual([expect.objectContaining({ code: 'parent_is_self' })]);
-    const after = await api.request('GET', `/v1/accounts/${a.body.id}`, { key: tenant.adminKey });
+    const after = await ctx.api.request('GET', `/v1/accounts/${a.body.id}`, { key: ctx.tenant.adminKey });
     expect(after.body).toMatchObject({ parent_id: null, version: 1 });
   });
 
@@ -223,17 +208,17 @@ describe('account hierarchy (master billing)', () => {
     // A two-level subtree under level 4 would reach level 6.
     const top = await create({ name: 'Subtree top', currency: 'USD' });
     await create({ name: 'Subtree leaf', currency: 'USD', parent_id: top.body.id });
-    const move = await api.request('PATCH', `/v1/accounts/${top.body.id}`, { key: tenant.adminKey, body: { parent_id: chain[3] } });
+    const move = await ctx.api.request('PATCH', `/v1/accounts/${top.body.id}`, { key: ctx.tenant.adminKey, body: { parent_id: chain[3] } });
     expect(move.status).toBe(422);
     expect(move.body.errors).toEqual([expect.objectContaining({ code: 'hierarchy_too_deep' })]);
-    const ok = await api.request('PATCH', `/v1/accounts/${top.body.id}`, { key: tenant.adminKey, body: { parent_id: chain[2] } });
+    const ok = await ctx.api.request('PATCH', `/v1/accounts/${top.body.id}`, { key: ctx.tenant.adminKey, body: { parent_id: chain[2] } });
     expect(ok.status).toBe(200);
   });
 
   it('refuses to change the currency of a parent whose children bill to it', async () => {
     const parent = await create({ name: 'Currency parent', currency: 'USD' });
     await create({ name: 'Currency child', currency: 'USD', parent_id: parent.body.id, bill_to_parent: true });
-    const res = await api.request('PATCH', `/v1/accounts/${parent.body.id}`, { key: tenant.adminKey, body: { currency: 'EUR' } });
+    const res = await ctx.api.request('PATCH', `/v1/accounts/${parent.body.id}`, { key: ctx.tenant.adminKey, body: { currency: 'EUR' } });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'currency', code: 'children_currency_mismatch' })]);
   });
@@ -241,12 +226,12 @@ describe('account hierarchy (master billing)', () => {
   it('refuses to archive a parent with active children, and to use an archived parent', async () => {
     const parent = await create({ name: 'Busy parent', currency: 'USD' });
     const child = await create({ name: 'Busy child', currency: 'USD', parent_id: parent.body.id });
-    const blocked = await api.request('POST', `/v1/accounts/${parent.body.id}/archive`, { key: tenant.adminKey });
+    const blocked = await ctx.api.request('POST', `/v1/accounts/${parent.body.id}/archive`, { key: ctx.tenant.adminKey });
     expect(blocked.status).toBe(409);
     expect(blocked.body.code).toBe('account_has_active_children');
 
-    await api.request('POST', `/v1/accounts/${child.body.id}/archive`, { key: tenant.adminKey });
-    expect((await api.request('POST', `/v1/accounts/${parent.body.id}/archive`, { key: tenant.adminKey })).status).toBe(200);
+    await ctx.api.request('POST', `/v1/accounts/${child.body.id}/archive`, { key: ctx.tenant.adminKey });
+    expect((await ctx.api.request('POST', `/v1/accounts/${parent.body.id}/archive`, { key: ctx.tenant.adminKey })).status).toBe(200);
     const late = await create({ name: 'Late child', currency: 'USD', parent_id: parent.body.id });
     expect(late.status).toBe(422);
     expect(late.body.errors).toEqual([expect.objectContaining({ code: 'parent_archived' })]);

@@ -3,9 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findSchemathesis } from '../../lib/tool-binaries';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestApi, TEST_PLATFORM_KEY, type TestApi } from '../support/http';
-import { createTestTenant, type TestTenant } from '../support/tenants';
+import { TEST_PLATFORM_KEY, useApiTest } from '../support/http';
 
 /**
  * Schemathesis generates requests from the OpenAPI document, valid and
@@ -17,29 +15,17 @@ import { createTestTenant, type TestTenant } from '../support/tenants';
  * Revoking keys is left to the API-key tests, so the fuzzer cannot revoke
  * the key it is using. FUZZ_SEED picks another seed; FUZZ_EXAMPLES more cases.
  */
-let db: TestDatabase;
-let api: TestApi;
-let tenant: TestTenant;
 const seed = process.env.FUZZ_SEED ?? '20261125';
 const examples = process.env.FUZZ_EXAMPLES ?? '25';
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startTestApi(db.dataSource);
-  tenant = await createTestTenant(db.dataSource, 'fuzz');
-});
-
-afterAll(async () => {
-  await api.close();
-  await db.drop();
-});
+const ctx = useApiTest('fuzz');
 
 function schemathesis(key: string, filter: string[]): Promise<{ code: number | null; output: string }> {
   const bin = findSchemathesis();
   if (!bin) throw new Error('schemathesis is not installed: run scripts/install-schemathesis.sh (npm test does when python3 exists)');
   const args = [
-    'run', `${api.url}/v1/openapi.json`,
-    '--url', api.url,
+    'run', `${ctx.api.url}/v1/openapi.json`,
+    '--url', ctx.api.url,
     '--header', `Authorization: Bearer ${key}`,
     '--checks', 'all',
     '--exclude-checks', 'positive_data_acceptance',
@@ -64,7 +50,7 @@ function summary(output: string): string {
 }
 
 it('tenant endpoints: no 5xx, only documented responses', async () => {
-  const run = await schemathesis(tenant.adminKey, ['--exclude-path-regex', '^/v1/tenants|/revoke$']);
+  const run = await schemathesis(ctx.tenant.adminKey, ['--exclude-path-regex', '^/v1/tenants|/revoke$']);
   expect({ code: run.code, summary: summary(run.output) }).toEqual({ code: 0, summary: expect.stringContaining('passed') });
   expect(run.output).not.toMatch(/Server error|ST1\d\d|ST2\d\d/);
 }, 240_000);

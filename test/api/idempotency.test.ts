@@ -1,30 +1,17 @@
 import { Client } from 'pg';
 import { fixedClock } from '../../lib/clock';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestApi, TEST_PLATFORM_KEY, type TestApi } from '../support/http';
-import { createTestTenant, type TestTenant } from '../support/tenants';
+import { TEST_PLATFORM_KEY, useApiTest } from '../support/http';
+import { createTestTenant } from '../support/tenants';
 
-let db: TestDatabase;
-let api: TestApi;
-let tenant: TestTenant;
 const clock = fixedClock(new Date('2026-11-25T12:00:00Z'));
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startTestApi(db.dataSource, { clock });
-  tenant = await createTestTenant(db.dataSource, 'idempotency');
-});
-
-afterAll(async () => {
-  await api.close();
-  await db.drop();
-});
+const ctx = useApiTest('idempotency', { clock });
 
 const post = (key: string, body: unknown, path = '/v1/accounts') =>
-  api.request('POST', path, { key: tenant.adminKey, body, headers: { 'idempotency-key': key } });
+  ctx.api.request('POST', path, { key: ctx.tenant.adminKey, body, headers: { 'idempotency-key': key } });
 
 async function countAccounts(externalId: string): Promise<number> {
-  return db.asSuperuser(async (c) => Number((await c.query('SELECT count(*) AS n FROM accounts WHERE external_id = $1', [externalId])).rows[0].n));
+  return ctx.db.asSuperuser(async (c) => Number((await c.query('SELECT count(*) AS n FROM accounts WHERE external_id = $1', [externalId])).rows[0].n));
 }
 
 describe('Idempotency-Key', () => {
@@ -34,8 +21,8 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     // Same body with keys in another order and other whitespace is the same request.
-    const second = await api.request('POST', '/v1/accounts', {
-      key: tenant.adminKey,
+    const second = await ctx.api.request('POST', '/v1/accounts', {
+      key: ctx.tenant.adminKey,
       rawBody: JSON.stringify({ external_id: 'IDEM-1', currency: 'USD', name: 'Once' }, null, 2),
       headers: { 'idempotency-key': 'key-replay', 'content-type': 'application/json' },
     });
@@ -54,16 +41,16 @@ describe('Idempotency-Key', () => {
     const elsewhere = await post('key-mismatch', { name: 'reader', scopes: ['read'] }, '/v1/api_keys');
     expect(elsewhere.status).toBe(422);
     expect(await countAccounts('IDEM-2b')).toBe(0);
-    const keys = await db.asSuperuser(async (c) => (await c.query("SELECT count(*) AS n FROM api_keys WHERE name = 'reader'")).rows[0].n);
+    const keys = await ctx.db.asSuperuser(async (c) => (await c.query("SELECT count(*) AS n FROM api_keys WHERE name = 'reader'")).rows[0].n);
     expect(Number(keys)).toBe(0);
   });
 
   it('answers 409 while a request with the same key is in flight', async () => {
     // Hold the key's lock from another session, as an in-flight request's transaction would.
-    const holder = new Client({ connectionString: db.url });
+    const holder = new Client({ connectionString: ctx.db.url });
     await holder.connect();
     try {
-      await holder.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`rackrate.idempotency:${tenant.id}:key-busy`]);
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [`rackrate.idempotency:${ctx.tenant.id}:key-busy`]);
       const res = await post('key-busy', { name: 'Busy', currency: 'USD', external_id: 'IDEM-3' });
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('idempotency_key_in_use');
@@ -117,9 +104,9 @@ describe('Idempotency-Key', () => {
   });
 
   it('scopes keys per tenant', async () => {
-    const other = await createTestTenant(db.dataSource, 'idempotency-other');
+    const other = await createTestTenant(ctx.db.dataSource, 'idempotency-other');
     const mine = await post('shared-key', { name: 'Mine', currency: 'USD' });
-    const theirs = await api.request('POST', '/v1/accounts', {
+    const theirs = await ctx.api.request('POST', '/v1/accounts', {
       key: other.adminKey,
       body: { name: 'Theirs', currency: 'EUR' },
       headers: { 'idempotency-key': 'shared-key' },
@@ -131,7 +118,7 @@ describe('Idempotency-Key', () => {
 
   it('works for platform requests too (creating a tenant)', async () => {
     const request = () =>
-      api.request('POST', '/v1/tenants', {
+      ctx.api.request('POST', '/v1/tenants', {
         key: TEST_PLATFORM_KEY,
         body: { name: 'Idempotent Colo', slug: 'idempotent-colo' },
         headers: { 'idempotency-key': 'tenant-create-1' },
@@ -142,7 +129,7 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
-    const tenants = await db.asSuperuser(async (c) => (await c.query("SELECT count(*) AS n FROM tenants WHERE slug = 'idempotent-colo'")).rows[0].n);
+    const tenants = await ctx.db.asSuperuser(async (c) => (await c.query("SELECT count(*) AS n FROM tenants WHERE slug = 'idempotent-colo'")).rows[0].n);
     expect(Number(tenants)).toBe(1);
   });
 });

@@ -1,28 +1,13 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import Ajv2020 from 'ajv/dist/2020';
 import { allRoutes } from '../../api/app';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestApi, TEST_PLATFORM_KEY, type TestApi } from '../support/http';
-import { createTestTenant, type TestTenant } from '../support/tenants';
+import { startTestApi, TEST_PLATFORM_KEY, useApiTest } from '../support/http';
 
-let db: TestDatabase;
-let api: TestApi;
-let tenant: TestTenant;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  api = await startTestApi(db.dataSource);
-  tenant = await createTestTenant(db.dataSource, 'openapi');
-});
-
-afterAll(async () => {
-  await api.close();
-  await db.drop();
-});
+const ctx = useApiTest('openapi');
 
 describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
-    const res = await api.request('GET', '/v1/openapi.json');
+    const res = await ctx.api.request('GET', '/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeDefined();
@@ -33,7 +18,7 @@ describe('OpenAPI document', () => {
   });
 
   it('documents every route, its security and its error responses', async () => {
-    const doc = (await api.request('GET', '/v1/openapi.json')).body;
+    const doc = (await ctx.api.request('GET', '/v1/openapi.json')).body;
     for (const route of allRoutes()) {
       const operation = doc.paths[route.path]?.[route.method];
       expect({ route: `${route.method} ${route.path}`, documented: operation !== undefined }).toEqual({
@@ -55,11 +40,11 @@ describe('OpenAPI document', () => {
   });
 
   it('serves a readable docs page with its assets', async () => {
-    const page = await api.request('GET', '/v1/docs');
+    const page = await ctx.api.request('GET', '/v1/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.text).toContain('/v1/openapi.json');
-    const script = await api.request('GET', '/v1/docs/assets/swagger-ui-bundle.js');
+    const script = await ctx.api.request('GET', '/v1/docs/assets/swagger-ui-bundle.js');
     expect(script.status).toBe(200);
     expect(script.text.length).toBeGreaterThan(100_000);
   });
@@ -80,10 +65,10 @@ function documentedSchemaValidator(doc: { paths: Record<string, Record<string, {
 }
 
 it('every JSON response matches the schema its route documents, in zod and in the OpenAPI document', async () => {
-  const documented = documentedSchemaValidator((await api.request('GET', '/v1/openapi.json')).body);
-  const key = tenant.adminKey;
+  const documented = documentedSchemaValidator((await ctx.api.request('GET', '/v1/openapi.json')).body);
+  const key = ctx.tenant.adminKey;
   // Every nested shape filled in, so each documented sub-schema is exercised.
-  const parent = await api.request('POST', '/v1/accounts', {
+  const parent = await ctx.api.request('POST', '/v1/accounts', {
     key,
     body: {
       name: 'Schema parent',
@@ -95,11 +80,11 @@ it('every JSON response matches the schema its route documents, in zod and in th
       payment_terms: { type: 'net', days: 30 },
     },
   });
-  await api.request('PATCH', `/v1/accounts/${parent.body.id}`, { key, body: { metadata: { a: 'b' } } });
-  const child = await api.request('POST', '/v1/accounts', { key, body: { name: 'Schema child', currency: 'USD', parent_id: parent.body.id } });
-  const newKey = await api.request('POST', '/v1/api_keys', { key, body: { name: 'schema', scopes: ['read'] } });
-  const audit = await api.request('GET', '/v1/audit_log', { key });
-  const events = await api.request('GET', '/v1/domain_events', { key });
+  await ctx.api.request('PATCH', `/v1/accounts/${parent.body.id}`, { key, body: { metadata: { a: 'b' } } });
+  const child = await ctx.api.request('POST', '/v1/accounts', { key, body: { name: 'Schema child', currency: 'USD', parent_id: parent.body.id } });
+  const newKey = await ctx.api.request('POST', '/v1/api_keys', { key, body: { name: 'schema', scopes: ['read'] } });
+  const audit = await ctx.api.request('GET', '/v1/audit_log', { key });
+  const events = await ctx.api.request('GET', '/v1/domain_events', { key });
   const ids: Record<string, string> = {
     '/v1/accounts/{id}': child.body.id,
     '/v1/accounts/{id}/archive': child.body.id,
@@ -107,8 +92,8 @@ it('every JSON response matches the schema its route documents, in zod and in th
     '/v1/api_keys/{id}/revoke': newKey.body.id,
     '/v1/audit_log/{id}': audit.body.data[0].id,
     '/v1/domain_events/{id}': events.body.data[0].id,
-    '/v1/tenants/{id}': tenant.id,
-    '/v1/tenants/{id}/api_keys': tenant.id,
+    '/v1/tenants/{id}': ctx.tenant.id,
+    '/v1/tenants/{id}/api_keys': ctx.tenant.id,
     '/problems/{code}': 'not_found',
   };
   const bodies: Record<string, unknown> = {
@@ -123,7 +108,7 @@ it('every JSON response matches the schema its route documents, in zod and in th
     const label = `${route.method.toUpperCase()} ${route.path}`;
     if (route.success.contentType === 'text/html' || route.path === '/v1/openapi.json') continue;
     const path = route.path.replace(/\{(id|code)\}/, () => ids[route.path] ?? 'missing');
-    const res = await api.request(route.method.toUpperCase(), path, {
+    const res = await ctx.api.request(route.method.toUpperCase(), path, {
       key: route.auth === 'platform' ? TEST_PLATFORM_KEY : key,
       ...(bodies[label] ? { body: bodies[label] } : {}),
     });
@@ -138,16 +123,16 @@ it('every JSON response matches the schema its route documents, in zod and in th
 
 describe('health and readiness', () => {
   it('/health answers without checking dependencies', async () => {
-    const res = await api.request('GET', '/health');
+    const res = await ctx.api.request('GET', '/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('/ready reports each dependency and answers 503 when one is down', async () => {
-    expect((await api.request('GET', '/ready')).body).toEqual({ status: 'ready', checks: { database: { status: 'ok' } } });
-    const degraded = await startTestApi(db.dataSource, {
+    expect((await ctx.api.request('GET', '/ready')).body).toEqual({ status: 'ready', checks: { database: { status: 'ok' } } });
+    const degraded = await startTestApi(ctx.db.dataSource, {
       readiness: [
-        { name: 'database', check: async () => void (await db.dataSource.query('SELECT 1')) },
+        { name: 'database', check: async () => void (await ctx.db.dataSource.query('SELECT 1')) },
         { name: 'temporal', check: async () => Promise.reject(new Error('connection refused')) },
       ],
     });
@@ -164,9 +149,9 @@ describe('health and readiness', () => {
   });
 
   it('echoes a well-formed caller request id and makes one otherwise', async () => {
-    const mine = await api.request('GET', '/health', { headers: { 'x-request-id': 'trace-0123456789' } });
+    const mine = await ctx.api.request('GET', '/health', { headers: { 'x-request-id': 'trace-0123456789' } });
     expect(mine.headers.get('x-request-id')).toBe('trace-0123456789');
-    const bad = await api.request('GET', '/health', { headers: { 'x-request-id': 'has spaces and <tags>' } });
+    const bad = await ctx.api.request('GET', '/health', { headers: { 'x-request-id': 'has spaces and <tags>' } });
     expect(bad.headers.get('x-request-id')).toMatch(/^req_/);
   });
 });

@@ -6,6 +6,8 @@ import type { ReadinessProbe } from '../../api/routing/route';
 import { systemClock, type Clock } from '../../lib/clock';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { createTestDatabase, type TestDatabase } from './database';
+import { createTestTenant, type TestTenant } from './tenants';
 
 /** The real API on an ephemeral port, talked to over real HTTP. */
 export interface TestApi {
@@ -72,4 +74,29 @@ export async function startTestApi(
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+export interface ApiTestContext {
+  db: TestDatabase;
+  api: TestApi;
+  tenant: TestTenant;
+}
+
+/**
+ * The usual fixture of an API test file: its own database, the API on it and
+ * one tenant with an admin key, made before the file's tests and removed after.
+ * The fields are filled in by beforeAll, so read them inside tests.
+ */
+export function useApiTest(slug: string, options: Parameters<typeof startTestApi>[1] = {}): ApiTestContext {
+  const ctx = {} as ApiTestContext;
+  beforeAll(async () => {
+    ctx.db = await createTestDatabase();
+    ctx.api = await startTestApi(ctx.db.dataSource, options);
+    ctx.tenant = await createTestTenant(ctx.db.dataSource, slug);
+  });
+  afterAll(async () => {
+    await ctx.api?.close();
+    await ctx.db?.drop();
+  });
+  return ctx;
 }
