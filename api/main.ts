@@ -6,6 +6,7 @@ import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { exitWithSupervisor } from '../lib/process/child-process';
 import { temporalProbe } from '../lib/temporal/connection';
+import { createApiKeyAuthenticator } from '../services/auth/api-key-authenticator';
 import { createApp } from './app';
 
 /** API process: serves HTTP until SIGINT/SIGTERM, then drains and exits. */
@@ -19,11 +20,13 @@ async function main(): Promise<void> {
     logger.warn('the database role bypasses row-level security (superuser or BYPASSRLS); connect as a plain role');
   }
   const temporal = temporalProbe(config);
+  const authenticator = createApiKeyAuthenticator({ dataSource, logger, ttlSeconds: config.apiKeyCacheTtlSeconds });
   const app = createApp({
     config,
     dataSource,
     logger,
     clock: systemClock,
+    authenticator,
     readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }, temporal],
   });
   const server: Server = app.listen(config.port, config.host, () => {
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down API');
     server.close(() => {
-      void Promise.all([dataSource.destroy(), temporal.close()]).then(() => process.exit(0));
+      void Promise.all([authenticator.close(), dataSource.destroy(), temporal.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { createApp } from '../api/app';
+import { createApiKeyAuthenticator } from '../services/auth/api-key-authenticator';
 import { createDataSource, migrate } from '../db/data-source';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { systemClock } from '../lib/clock';
@@ -56,6 +57,11 @@ function closeOnShutdown(server: Server): void {
   });
 }
 
+function pick(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
+  const value = env[name];
+  return value === undefined ? {} : { [name]: value };
+}
+
 async function start(dataDir: string): Promise<BenchTargets> {
   const logger = createLogger('silent', 'bench');
   const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), logger });
@@ -67,12 +73,17 @@ async function start(dataDir: string): Promise<BenchTargets> {
   });
   await migrate(dataSource);
 
+  // The same wiring as api/main.ts, the API key cache included (API_KEY_CACHE_TTL_SECONDS).
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...pick(process.env, 'API_KEY_CACHE_TTL_SECONDS') });
+  const authenticator = createApiKeyAuthenticator({ dataSource, logger, ttlSeconds: config.apiKeyCacheTtlSeconds });
+  cleanups.push(() => authenticator.close());
   const rackrate = await listen(
     createApp({
-      config: loadConfig({ LOG_LEVEL: 'silent' }),
+      config,
       dataSource,
       logger,
       clock: systemClock,
+      authenticator,
       readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
     }),
   );

@@ -25,6 +25,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
   idempotencyKeyTtlHours: number;
+  /** How long a verified API key is remembered by an API process; 0 turns the cache off. */
+  apiKeyCacheTtlSeconds: number;
   taskQueues: string[] | undefined;
 }
 
@@ -57,6 +59,7 @@ const envSchema = z.object({
     .min(24, 'must be at least 24 (keys are kept at least a day)')
     .max(24 * 90)
     .default(24),
+  API_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   RACKRATE_TASK_QUEUES: z
     .string()
     .regex(/^[a-z-]+(,[a-z-]+)*$/, 'must be a comma-separated list such as billing,payments')
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
+    apiKeyCacheTtlSeconds: e.API_KEY_CACHE_TTL_SECONDS,
     taskQueues: e.RACKRATE_TASK_QUEUES?.split(','),
   };
 }

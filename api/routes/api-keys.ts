@@ -72,8 +72,11 @@ export const apiKeyRoutes = [
     params: idParams,
     success: { status: 200, description: 'The revoked key', schema: apiKeySchema },
     errors: ['api_key_revoked', 'last_admin_key'],
-    async handler({ tx, change, params }) {
-      return { status: 200, body: apiKeyRepresentation(await revokeApiKey(tx, change, params.id)) };
+    async handler({ tx, change, params, deps, onCommit }) {
+      const apiKey = await revokeApiKey(tx, change, params.id);
+      // Other API processes learn of it by NOTIFY; this one forgets the key before it answers.
+      onCommit(() => deps.authenticator.evict(apiKey.prefix));
+      return { status: 200, body: apiKeyRepresentation(apiKey) };
     },
   }),
 ];

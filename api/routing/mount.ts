@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { scopesGrant } from '../../domain/auth/scopes';
 import { bindTenant } from '../../db/tenant-transaction';
 import { RackrateError, type FieldError } from '../../lib/errors';
-import { authenticateApiKey, type AuthenticatedKey } from '../../services/auth/api-keys';
+import type { AuthenticatedKey } from '../../services/auth/api-keys';
 import { secretEquals } from '../../services/auth/api-key-codec';
 import type { Actor } from '../../services/change-context';
 import { readIdempotencyKey, runIdempotently, type IdempotencyScope } from '../http/idempotency';
@@ -31,7 +31,7 @@ function unauthenticated(detail: string): RackrateError {
 async function authenticateTenant(req: Request, deps: AppDeps, now: Date): Promise<AuthenticatedKey> {
   const token = bearerToken(req);
   if (token === undefined) throw unauthenticated('Send an API key as "Authorization: Bearer <key>".');
-  const key = token === '' ? null : await authenticateApiKey(deps.dataSource, token, now, deps.logger);
+  const key = token === '' ? null : await deps.authenticator.authenticate(token, now);
   if (key === null) throw unauthenticated('The API key is not valid: unknown, revoked or expired.');
   return key;
 }
@@ -176,12 +176,25 @@ function handlerFor(route: Route, deps: AppDeps) {
     const input = validateInput(route, req);
     const actor: Actor = { type: 'api_key', id: key.keyId, label: `${key.prefix} (${key.name})` };
     const change = { tenantId: key.tenantId, actor, requestId, now };
+    const effects: Array<() => void | Promise<void>> = [];
     const outcome = await deps.dataSource.transaction(async (tx) => {
       await bindTenant(tx, key.tenantId);
       return execute(tx, req, res, deps, { key: idempotencyKey, scope: { kind: 'tenant', tenantId: key.tenantId } }, now, () =>
-        route.handler({ ...input, requestId, logger: logger.child({ tenant_id: key.tenantId }), now, tenantId: key.tenantId, key, tx, change }),
+        route.handler({
+          ...input,
+          requestId,
+          logger: logger.child({ tenant_id: key.tenantId }),
+          now,
+          tenantId: key.tenantId,
+          key,
+          tx,
+          change,
+          deps,
+          onCommit: (effect) => effects.push(effect),
+        }),
       );
     });
+    for (const effect of effects) await effect();
     send(res, outcome.result, outcome.replayed, contentType);
   };
 }

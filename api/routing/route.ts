@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import type { Config } from '../../lib/config';
 import type { ErrorCode } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import type { ApiKeyAuthenticator } from '../../services/auth/api-key-authenticator';
 import type { AuthenticatedKey } from '../../services/auth/api-keys';
 import type { Actor, ChangeContext } from '../../services/change-context';
 
@@ -35,6 +36,7 @@ export interface AppDeps {
   dataSource: DataSource;
   logger: Logger;
   clock: Clock;
+  authenticator: ApiKeyAuthenticator;
   readiness: ReadinessProbe[];
 }
 
@@ -54,6 +56,9 @@ export interface TenantRequest<P, Q, B> extends RequestBase<P, Q, B> {
   /** The tenant-bound transaction the whole request runs in. */
   tx: EntityManager;
   change: ChangeContext;
+  deps: AppDeps;
+  /** Runs `effect` once the transaction has committed, before the response is sent (never on rollback or replay). */
+  onCommit(effect: () => void | Promise<void>): void;
 }
 
 export interface PlatformRequest<P, Q, B> extends RequestBase<P, Q, B> {

@@ -18,7 +18,11 @@ export interface AuthenticatedKey {
   prefix: string;
   name: string;
   scopes: ApiKeyScope[];
+  expiresAt: Date | null;
 }
+
+/** Channel on which key revocations are announced (NOTIFY, sent at commit) to every API process. */
+export const API_KEY_CHANGES_CHANNEL = 'rackrate_api_keys';
 
 /** Refresh last_used_at at most this often, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
@@ -65,7 +69,7 @@ export async function authenticateApiKey(
       .query(`UPDATE api_keys SET last_used_at = $2 WHERE id = $1`, [row.id, now])
       .catch((error: unknown) => logger.warn({ err: error, api_key_id: row.id }, 'could not update last_used_at'));
   }
-  return { keyId: row.id, tenantId: row.tenant_id, prefix, name: row.name, scopes: row.scopes };
+  return { keyId: row.id, tenantId: row.tenant_id, prefix, name: row.name, scopes: row.scopes, expiresAt: row.expires_at };
 }
 
 export function apiKeyRepresentation(k: ApiKey) {
@@ -148,6 +152,8 @@ export async function revokeApiKey(tx: EntityManager, ctx: ChangeContext, id: st
   const before = apiKeyRepresentation(apiKey);
   apiKey.revokedAt = ctx.now;
   await tx.update(ApiKey, { tenantId: ctx.tenantId, id }, { revokedAt: ctx.now });
+  // Delivered when this transaction commits: every API process drops the key from its cache.
+  await tx.query('SELECT pg_notify($1, $2)', [API_KEY_CHANGES_CHANNEL, apiKey.prefix]);
   await recordChange(tx, ctx, {
     action: 'api_key.revoked',
     resourceType: RESOURCE,

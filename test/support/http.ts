@@ -6,6 +6,7 @@ import type { ReadinessProbe } from '../../api/routing/route';
 import { systemClock, type Clock } from '../../lib/clock';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
+import { createApiKeyAuthenticator } from '../../services/auth/api-key-authenticator';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestTenant, type TestTenant } from './tenants';
 
@@ -41,11 +42,14 @@ export async function startTestApi(
   options: { clock?: Clock; env?: Record<string, string>; readiness?: ReadinessProbe[] } = {},
 ): Promise<TestApi> {
   const config = loadConfig({ RACKRATE_PLATFORM_KEY: TEST_PLATFORM_KEY, ...options.env });
+  const logger = createLogger('silent', 'test-api');
+  const authenticator = createApiKeyAuthenticator({ dataSource, logger, ttlSeconds: config.apiKeyCacheTtlSeconds });
   const app = createApp({
     config,
     dataSource,
-    logger: createLogger('silent', 'test-api'),
+    logger,
     clock: options.clock ?? systemClock,
+    authenticator,
     readiness: options.readiness ?? [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
   });
   const server: Server = await new Promise((resolve) => {
@@ -72,6 +76,7 @@ export async function startTestApi(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+      await authenticator.close();
     },
   };
 }
