@@ -21,7 +21,12 @@ export interface AuthenticatedKey {
   expiresAt: Date | null;
 }
 
-/** Channel on which key revocations are announced (NOTIFY, sent at commit) to every API process. */
+/**
+ * Channel on which key revocations are announced (NOTIFY, sent at commit) to
+ * every API process, payload the key prefix. Whatever else makes a key stop
+ * working (suspending a tenant, when that exists) must notify here too, or
+ * API processes keep honouring the key until their cache entry expires.
+ */
 export const API_KEY_CHANGES_CHANNEL = 'rackrate_api_keys';
 
 /** Refresh last_used_at at most this often, so reads do not turn into writes. */
