@@ -77,6 +77,12 @@ async function main(): Promise<void> {
     say('Stopped.');
     process.exit(code);
   };
+  // A child that dies on its own is said on the console at once, not only in its log.
+  const reportUnexpectedExit = (child: Child, logFile: string) => {
+    void child.exited.then((code) => {
+      if (!stopping) say(`The ${child.name} process exited (code ${code}); see ${logFile}. Ctrl-C to stop the rest.`);
+    });
+  };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
@@ -119,6 +125,7 @@ async function main(): Promise<void> {
     const apiLog = path.join(logsDir, 'api.log');
     const api = startChild('api', process.execPath, [path.join(__dirname, '..', 'api', 'main.js')], { env: childEnv, logFile: apiLog });
     stops.push({ name: 'API', stop: () => api.stop() });
+    reportUnexpectedExit(api, apiLog);
     const apiUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
     await waitForHealth(apiUrl, api, apiLog);
 
@@ -142,12 +149,14 @@ async function main(): Promise<void> {
         logFile: workerLog,
       });
       stops.push({ name: 'worker', stop: () => worker.stop() });
+      reportUnexpectedExit(worker, workerLog);
       say(`Worker started (log: ${workerLog}).`);
     };
     if (temporal) {
       say(`Waiting for Temporal (${temporal.source})...`);
       temporal.ready.then(
         () => {
+          if (stopping) return;
           say(`Temporal is ready at ${temporal!.address}; UI at ${temporal!.uiUrl}.`);
           startWorker();
         },
