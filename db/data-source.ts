@@ -6,13 +6,41 @@ import { AuditEntry } from './entities/audit-entry';
 import { IdempotencyRecord } from './entities/idempotency-record';
 import { OutboxEvent } from './entities/outbox-event';
 import { Tenant } from './entities/tenant';
+import { Asset } from './entities/catalog/asset';
+import { AssetType } from './entities/catalog/asset-type';
+import { BillableMetric } from './entities/catalog/billable-metric';
+import { Bundle } from './entities/catalog/bundle';
+import { Coupon } from './entities/catalog/coupon';
+import { Plan } from './entities/catalog/plan';
+import { PlanVersion } from './entities/catalog/plan-version';
+import { PriceOverride } from './entities/catalog/price-override';
+import { Product } from './entities/catalog/product';
+import { PromotionCode } from './entities/catalog/promotion-code';
 import { Foundation1764072000001 } from './migrations/0001-foundation';
+import { Catalog1764072000002 } from './migrations/0002-catalog';
 import { SnakeNamingStrategy } from './naming-strategy';
 
-export const ENTITIES = [Tenant, ApiKey, Account, AuditEntry, OutboxEvent, IdempotencyRecord];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  Account,
+  AuditEntry,
+  OutboxEvent,
+  IdempotencyRecord,
+  Product,
+  BillableMetric,
+  Plan,
+  PlanVersion,
+  Bundle,
+  Coupon,
+  PromotionCode,
+  PriceOverride,
+  AssetType,
+  Asset,
+];
 
 /** In order; each is additive. A test keeps db/schema.sql equal to their result. */
-export const MIGRATIONS = [Foundation1764072000001];
+export const MIGRATIONS = [Foundation1764072000001, Catalog1764072000002];
 
 export interface DataSourceOptions {
   url: string;

@@ -41,6 +41,42 @@ TABLE api_keys (
   last_used_at timestamp with time zone
 );
 
+TABLE asset_types (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  name text NOT NULL
+  description text
+  product_id uuid NOT NULL
+  category text NOT NULL
+  prices jsonb NOT NULL
+  metadata jsonb NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
+TABLE assets (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  asset_type_id uuid NOT NULL
+  provider_asset_id text NOT NULL
+  state text NOT NULL
+  currency character(3) NOT NULL
+  nrc numeric NOT NULL
+  mrc numeric NOT NULL
+  ordered_at timestamp with time zone NOT NULL
+  activated_at timestamp with time zone
+  disconnected_at timestamp with time zone
+  description text
+  metadata jsonb NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
 TABLE audit_log (
   tenant_id uuid NOT NULL
   id uuid NOT NULL
@@ -54,6 +90,57 @@ TABLE audit_log (
   before jsonb
   after jsonb
   request_id text
+);
+
+TABLE billable_metrics (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  name text NOT NULL
+  description text
+  event_name text NOT NULL
+  aggregation jsonb NOT NULL
+  filters jsonb NOT NULL
+  group_by text[] NOT NULL
+  unit_label text
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
+TABLE bundles (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  name text NOT NULL
+  description text
+  items jsonb NOT NULL
+  discount jsonb
+  metadata jsonb NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
+TABLE coupons (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  name text NOT NULL
+  discount jsonb NOT NULL
+  duration text NOT NULL
+  duration_periods integer
+  applies_to jsonb NOT NULL
+  max_redemptions integer
+  redeem_by timestamp with time zone
+  times_redeemed integer NOT NULL DEFAULT 0
+  metadata jsonb NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
 );
 
 TABLE idempotency_keys (
@@ -81,6 +168,31 @@ TABLE outbox_events (
   published_at timestamp with time zone
 );
 
+TABLE plan_versions (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  plan_id uuid NOT NULL
+  version integer NOT NULL
+  definition jsonb NOT NULL
+  definition_hash text NOT NULL
+  created_at timestamp with time zone NOT NULL
+);
+
+TABLE plans (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  kind text NOT NULL
+  name text NOT NULL
+  description text
+  current_version integer NOT NULL
+  metadata jsonb NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
 TABLE platform_idempotency_keys (
   key text NOT NULL
   request_method text NOT NULL
@@ -91,6 +203,53 @@ TABLE platform_idempotency_keys (
   response_headers jsonb NOT NULL
   created_at timestamp with time zone NOT NULL
   expires_at timestamp with time zone NOT NULL
+);
+
+TABLE price_overrides (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  plan_id uuid NOT NULL
+  currency character(3) NOT NULL
+  charges jsonb NOT NULL
+  minimum_commitment numeric
+  starts_at timestamp with time zone NOT NULL
+  ends_at timestamp with time zone
+  description text
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
+TABLE products (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  code text NOT NULL
+  name text NOT NULL
+  description text
+  unit_label text
+  gl_code text
+  tax_code text
+  metadata jsonb NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
+TABLE promotion_codes (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  coupon_id uuid NOT NULL
+  code text NOT NULL
+  max_redemptions integer
+  expires_at timestamp with time zone
+  first_time_only boolean NOT NULL
+  active boolean NOT NULL
+  times_redeemed integer NOT NULL DEFAULT 0
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
 );
 
 TABLE schema_migrations (
@@ -124,14 +283,77 @@ CONSTRAINT api_keys.api_keys_pkey PRIMARY KEY (id);
 CONSTRAINT api_keys.api_keys_prefix_key UNIQUE (prefix);
 CONSTRAINT api_keys.api_keys_scopes_check CHECK (((cardinality(scopes) > 0) AND (scopes <@ ARRAY['admin'::text, 'read'::text, 'ingest'::text, 'portal'::text])));
 CONSTRAINT api_keys.api_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT asset_types.asset_types_category_check CHECK ((category = ANY (ARRAY['cabinet'::text, 'cage'::text, 'cross_connect'::text, 'ip_block'::text, 'port'::text, 'other'::text])));
+CONSTRAINT asset_types.asset_types_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT asset_types.asset_types_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT asset_types.asset_types_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT asset_types.asset_types_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT asset_types.asset_types_tenant_id_product_id_fkey FOREIGN KEY (tenant_id, product_id) REFERENCES products(tenant_id, id);
+CONSTRAINT assets.assets_check CHECK (((state = ANY (ARRAY['active'::text, 'disconnected'::text])) = (activated_at IS NOT NULL)));
+CONSTRAINT assets.assets_check1 CHECK (((state = 'disconnected'::text) = (disconnected_at IS NOT NULL)));
+CONSTRAINT assets.assets_check2 CHECK (((disconnected_at IS NULL) OR (disconnected_at >= activated_at)));
+CONSTRAINT assets.assets_mrc_check CHECK ((mrc >= (0)::numeric));
+CONSTRAINT assets.assets_nrc_check CHECK ((nrc >= (0)::numeric));
+CONSTRAINT assets.assets_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT assets.assets_provider_asset_id_check CHECK (((length(provider_asset_id) >= 1) AND (length(provider_asset_id) <= 200)));
+CONSTRAINT assets.assets_state_check CHECK ((state = ANY (ARRAY['ordered'::text, 'active'::text, 'disconnected'::text, 'cancelled'::text])));
+CONSTRAINT assets.assets_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT assets.assets_tenant_id_asset_type_id_fkey FOREIGN KEY (tenant_id, asset_type_id) REFERENCES asset_types(tenant_id, id);
+CONSTRAINT assets.assets_tenant_id_provider_asset_id_key UNIQUE (tenant_id, provider_asset_id);
 CONSTRAINT audit_log.audit_log_actor_type_check CHECK ((actor_type = ANY (ARRAY['api_key'::text, 'platform'::text, 'system'::text])));
 CONSTRAINT audit_log.audit_log_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT audit_log.audit_log_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT billable_metrics.billable_metrics_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT billable_metrics.billable_metrics_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT billable_metrics.billable_metrics_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT billable_metrics.billable_metrics_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT billable_metrics.billable_metrics_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT bundles.bundles_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT bundles.bundles_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT bundles.bundles_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT bundles.bundles_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT bundles.bundles_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT coupons.coupons_check CHECK (((duration = 'repeating'::text) = (duration_periods IS NOT NULL)));
+CONSTRAINT coupons.coupons_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT coupons.coupons_duration_check CHECK ((duration = ANY (ARRAY['once'::text, 'repeating'::text, 'forever'::text])));
+CONSTRAINT coupons.coupons_duration_periods_check CHECK ((duration_periods >= 1));
+CONSTRAINT coupons.coupons_max_redemptions_check CHECK ((max_redemptions >= 1));
+CONSTRAINT coupons.coupons_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT coupons.coupons_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT coupons.coupons_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT coupons.coupons_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT coupons.coupons_times_redeemed_check CHECK ((times_redeemed >= 0));
 CONSTRAINT idempotency_keys.idempotency_keys_pkey PRIMARY KEY (tenant_id, key);
 CONSTRAINT idempotency_keys.idempotency_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT outbox_events.outbox_events_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT outbox_events.outbox_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT plan_versions.plan_versions_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT plan_versions.plan_versions_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES plans(tenant_id, id);
+CONSTRAINT plan_versions.plan_versions_tenant_id_plan_id_version_key UNIQUE (tenant_id, plan_id, version);
+CONSTRAINT plan_versions.plan_versions_version_check CHECK ((version >= 1));
+CONSTRAINT plans.plans_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT plans.plans_current_version_check CHECK ((current_version >= 1));
+CONSTRAINT plans.plans_kind_check CHECK ((kind = ANY (ARRAY['plan'::text, 'addon'::text])));
+CONSTRAINT plans.plans_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT plans.plans_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT plans.plans_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT plans.plans_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT platform_idempotency_keys.platform_idempotency_keys_pkey PRIMARY KEY (key);
+CONSTRAINT price_overrides.price_overrides_check CHECK (((ends_at IS NULL) OR (ends_at > starts_at)));
+CONSTRAINT price_overrides.price_overrides_minimum_commitment_check CHECK ((minimum_commitment >= (0)::numeric));
+CONSTRAINT price_overrides.price_overrides_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT price_overrides.price_overrides_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT price_overrides.price_overrides_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES plans(tenant_id, id);
+CONSTRAINT products.products_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
+CONSTRAINT products.products_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT products.products_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT products.products_tenant_id_code_key UNIQUE (tenant_id, code);
+CONSTRAINT products.products_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT promotion_codes.promotion_codes_code_check CHECK ((code ~ '^[A-Za-z0-9_-]{3,40}$'::text));
+CONSTRAINT promotion_codes.promotion_codes_max_redemptions_check CHECK ((max_redemptions >= 1));
+CONSTRAINT promotion_codes.promotion_codes_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT promotion_codes.promotion_codes_tenant_id_coupon_id_fkey FOREIGN KEY (tenant_id, coupon_id) REFERENCES coupons(tenant_id, id);
+CONSTRAINT promotion_codes.promotion_codes_times_redeemed_check CHECK ((times_redeemed >= 0));
 CONSTRAINT schema_migrations.PK_62441bec32630ced9e4cccae336 PRIMARY KEY (id);
 CONSTRAINT tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)));
 CONSTRAINT tenants.tenants_pkey PRIMARY KEY (id);
@@ -146,30 +368,79 @@ CREATE INDEX accounts_status_idx ON public.accounts USING btree (tenant_id, stat
 CREATE UNIQUE INDEX api_keys_pkey ON public.api_keys USING btree (id);
 CREATE UNIQUE INDEX api_keys_prefix_key ON public.api_keys USING btree (prefix);
 CREATE INDEX api_keys_tenant_idx ON public.api_keys USING btree (tenant_id, id);
+CREATE UNIQUE INDEX asset_types_pkey ON public.asset_types USING btree (tenant_id, id);
+CREATE UNIQUE INDEX asset_types_tenant_id_code_key ON public.asset_types USING btree (tenant_id, code);
+CREATE INDEX assets_account_idx ON public.assets USING btree (tenant_id, account_id, id);
+CREATE UNIQUE INDEX assets_pkey ON public.assets USING btree (tenant_id, id);
+CREATE UNIQUE INDEX assets_tenant_id_provider_asset_id_key ON public.assets USING btree (tenant_id, provider_asset_id);
 CREATE UNIQUE INDEX audit_log_pkey ON public.audit_log USING btree (tenant_id, id);
 CREATE INDEX audit_log_resource_idx ON public.audit_log USING btree (tenant_id, resource_type, resource_id, id);
+CREATE UNIQUE INDEX billable_metrics_pkey ON public.billable_metrics USING btree (tenant_id, id);
+CREATE UNIQUE INDEX billable_metrics_tenant_id_code_key ON public.billable_metrics USING btree (tenant_id, code);
+CREATE UNIQUE INDEX bundles_pkey ON public.bundles USING btree (tenant_id, id);
+CREATE UNIQUE INDEX bundles_tenant_id_code_key ON public.bundles USING btree (tenant_id, code);
+CREATE UNIQUE INDEX coupons_pkey ON public.coupons USING btree (tenant_id, id);
+CREATE UNIQUE INDEX coupons_tenant_id_code_key ON public.coupons USING btree (tenant_id, code);
 CREATE INDEX idempotency_keys_expiry_idx ON public.idempotency_keys USING btree (tenant_id, expires_at);
 CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree (tenant_id, key);
 CREATE UNIQUE INDEX outbox_events_pkey ON public.outbox_events USING btree (tenant_id, id);
 CREATE INDEX outbox_events_type_idx ON public.outbox_events USING btree (tenant_id, type, id);
 CREATE INDEX outbox_events_unpublished_idx ON public.outbox_events USING btree (id) WHERE (published_at IS NULL);
+CREATE UNIQUE INDEX plan_versions_pkey ON public.plan_versions USING btree (tenant_id, id);
+CREATE UNIQUE INDEX plan_versions_tenant_id_plan_id_version_key ON public.plan_versions USING btree (tenant_id, plan_id, version);
+CREATE UNIQUE INDEX plans_pkey ON public.plans USING btree (tenant_id, id);
+CREATE UNIQUE INDEX plans_tenant_id_code_key ON public.plans USING btree (tenant_id, code);
 CREATE INDEX platform_idempotency_keys_expiry_idx ON public.platform_idempotency_keys USING btree (expires_at);
 CREATE UNIQUE INDEX platform_idempotency_keys_pkey ON public.platform_idempotency_keys USING btree (key);
+CREATE INDEX price_overrides_account_idx ON public.price_overrides USING btree (tenant_id, account_id, plan_id, currency);
+CREATE UNIQUE INDEX price_overrides_pkey ON public.price_overrides USING btree (tenant_id, id);
+CREATE UNIQUE INDEX products_pkey ON public.products USING btree (tenant_id, id);
+CREATE UNIQUE INDEX products_tenant_id_code_key ON public.products USING btree (tenant_id, code);
+CREATE UNIQUE INDEX promotion_codes_code_key ON public.promotion_codes USING btree (tenant_id, lower(code));
+CREATE UNIQUE INDEX promotion_codes_pkey ON public.promotion_codes USING btree (tenant_id, id);
 CREATE UNIQUE INDEX "PK_62441bec32630ced9e4cccae336" ON public.schema_migrations USING btree (id);
 CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (id);
 CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug);
 
 ROW LEVEL SECURITY accounts FORCED;
+ROW LEVEL SECURITY asset_types FORCED;
+ROW LEVEL SECURITY assets FORCED;
 ROW LEVEL SECURITY audit_log FORCED;
+ROW LEVEL SECURITY billable_metrics FORCED;
+ROW LEVEL SECURITY bundles FORCED;
+ROW LEVEL SECURITY coupons FORCED;
 ROW LEVEL SECURITY idempotency_keys FORCED;
 ROW LEVEL SECURITY outbox_events FORCED;
+ROW LEVEL SECURITY plan_versions FORCED;
+ROW LEVEL SECURITY plans FORCED;
+ROW LEVEL SECURITY price_overrides FORCED;
+ROW LEVEL SECURITY products FORCED;
+ROW LEVEL SECURITY promotion_codes FORCED;
 POLICY accounts.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY asset_types.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY assets.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY audit_log.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY billable_metrics.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY bundles.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY coupons.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY idempotency_keys.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY outbox_events.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY plan_versions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY plans.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY price_overrides.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY products.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY promotion_codes.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 
 CREATE OR REPLACE FUNCTION public.rackrate_current_tenant()
  RETURNS uuid
  LANGUAGE sql
  STABLE
 AS $function$ SELECT NULLIF(current_setting('rackrate.tenant_id', true), '')::uuid $function$;
+
+CREATE OR REPLACE FUNCTION public.rackrate_immutable()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+      END $function$;

@@ -20,6 +20,11 @@ export const ERROR_CATALOG = {
   account_has_active_children: { status: 409, title: 'The account has active child accounts' },
   api_key_revoked: { status: 409, title: 'The API key is already revoked' },
   last_admin_key: { status: 409, title: "Revoking this key would leave the tenant without an admin key" },
+  code_taken: { status: 409, title: 'Another catalogue item of this kind already has this code' },
+  catalog_item_archived: { status: 409, title: 'The catalogue item is archived and cannot be used or changed' },
+  price_override_overlap: { status: 409, title: 'Another price override covers this account, plan and currency in that time' },
+  invalid_asset_transition: { status: 409, title: 'The asset cannot make this change from its current state' },
+  provider_asset_id_taken: { status: 409, title: 'Another asset already has this provider asset id' },
   payload_too_large: { status: 413, title: 'The request body is larger than the limit' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   idempotency_key_reused: {
@@ -27,6 +32,7 @@ export const ERROR_CATALOG = {
     title: 'This Idempotency-Key was used with a different request',
   },
   invalid_account_hierarchy: { status: 422, title: 'The parent/child account change is not allowed' },
+  invalid_catalog: { status: 422, title: 'The catalogue refers to something that does not exist or does not fit' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   service_unavailable: { status: 503, title: 'A dependency is not available' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,6 +1,7 @@
 import { accountRoutes } from './accounts';
 import { apiKeyRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
+import { catalogRoutes } from './catalog/index';
 import { domainEventRoutes } from './domain-events';
 import { operationsRoutes } from './operations';
 import { tenantRoutes } from './tenants';
@@ -12,6 +13,7 @@ export const resourceRoutes: readonly Route[] = [
   ...tenantRoutes,
   ...apiKeyRoutes,
   ...accountRoutes,
+  ...catalogRoutes,
   ...auditLogRoutes,
   ...domainEventRoutes,
 ];

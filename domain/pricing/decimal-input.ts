@@ -14,20 +14,24 @@ export const decimalText = z
   .regex(DECIMAL, 'must be a decimal number written as a string, e.g. "12.50"')
   .meta({ example: '12.50' });
 
+/** Later checks run even when the format check failed (zod 4), so each guards itself. */
+const valid = (text: string) => DECIMAL.test(text);
+
 export const decimal = decimalText.transform((text) => new Decimal(text));
 
 /** Prices and quantities in a catalogue: zero or more. */
 export const nonNegativeDecimal = decimalText
-  .refine((text) => !text.startsWith('-'), 'must not be negative')
+  .refine((text) => !valid(text) || !text.startsWith('-'), 'must not be negative')
   .transform((text) => new Decimal(text));
 
 export const positiveDecimal = decimalText
-  .refine((text) => !text.startsWith('-') && !new Decimal(text).isZero(), 'must be greater than zero')
+  .refine((text) => !valid(text) || (!text.startsWith('-') && !new Decimal(text).isZero()), 'must be greater than zero')
   .transform((text) => new Decimal(text));
 
 /** A percentage between 0 and 100 inclusive, e.g. "2.9". */
 export const percent = decimalText
   .refine((text) => {
+    if (!valid(text)) return true;
     const value = new Decimal(text);
     return value.greaterThanOrEqualTo(0) && value.lessThanOrEqualTo(100);
   }, 'must be between 0 and 100')

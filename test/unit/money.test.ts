@@ -100,3 +100,23 @@ describe('allocate', () => {
     );
   });
 });
+
+describe('decimal inputs', () => {
+  // eslint-style note: imported lazily to keep this file's subject money.
+  const { decimal, nonNegativeDecimal, percent, positiveDecimal } = jest.requireActual('../../domain/pricing/decimal-input') as typeof import('../../domain/pricing/decimal-input');
+
+  it.each(['abc', '12,50', '1e5', '', ' 1', '01', '1.1234567890123'])('%j is refused by every decimal schema, with a message, never a throw', (text) => {
+    for (const schema of [decimal, nonNegativeDecimal, positiveDecimal, percent]) {
+      const result = schema.safeParse(text);
+      expect(result.success).toBe(false);
+    }
+  });
+
+  it('accepts exact decimal strings and keeps every digit', () => {
+    expect(nonNegativeDecimal.parse('0.000000450000').toFixed()).toBe('0.00000045');
+    expect(positiveDecimal.safeParse('0').success).toBe(false);
+    expect(nonNegativeDecimal.safeParse('-1').success).toBe(false);
+    expect(percent.safeParse('100.5').success).toBe(false);
+    expect(percent.parse('2.9').toFixed()).toBe('2.9');
+  });
+});

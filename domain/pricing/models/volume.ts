@@ -1,11 +1,35 @@
 import { z } from 'zod';
 import type { QuantityInput } from '../inputs';
-import type { Rating } from '../rating';
+import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { requireNonNegative, tierFor, tierLabel, unitPriceTiers, withBounds } from '../tiers';
 
-// PLACEHOLDER: being implemented; replaced before this lands.
-export const volumeConfig = z.strictObject({ model: z.literal('volume') });
+/**
+ * Volume pricing: every unit is charged at the unit price of the tier the
+ * total lands in, plus that tier's optional `flat_fee`.
+ *
+ * Transit bandwidth, tiers up to 100 GB at 0.10, up to 500 GB at 0.08 with a
+ * 5.00 fee, then 0.05 with a 10.00 fee; 600 GB lands in tier 3, so
+ * 600 × 0.05 + 10.00 = 40.00 (less than 500 GB would cost: 500 × 0.08 + 5.00
+ * = 45.00, the usual volume-pricing cliff). Zero quantity lands in no tier
+ * and costs nothing: one zero line at the first tier's price, no fee.
+ */
+export const volumeConfig = z.strictObject({
+  model: z.literal('volume'),
+  tiers: unitPriceTiers,
+  /** Word for the unit on the invoice line, e.g. "GB". */
+  unit_label: z.string().min(1).max(50).optional(),
+});
 export type VolumeConfig = z.output<typeof volumeConfig>;
 
-export function rateVolume(_config: VolumeConfig, _input: QuantityInput): Rating {
-  throw new Error('not implemented yet');
+export function rateVolume(config: VolumeConfig, input: QuantityInput): Rating {
+  const quantity = input.quantity;
+  requireNonNegative(quantity, 'volume');
+  const zero = quantity.isZero();
+  const landed = zero ? withBounds(config.tiers)[0] : tierFor(config.tiers, quantity);
+  if (!landed) throw new RangeError('the volume model needs at least one tier');
+  const { tier, ref } = landed;
+  const label = tierLabel(ref, config.unit_label);
+  const lines: BreakdownLine[] = [line(`${label} at ${tier.unit_price.toFixed()}`, quantity, tier.unit_price, quantity.times(tier.unit_price), ref)];
+  if (!zero && tier.flat_fee && !tier.flat_fee.isZero()) lines.push(line(`${label}: flat fee`, null, null, tier.flat_fee, ref));
+  return ratingOf(lines, { quantity, unitPrice: tier.unit_price });
 }

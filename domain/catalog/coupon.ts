@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { currencyCode } from '../../lib/schema-primitives';
+import { percent, positiveDecimal } from '../pricing/decimal-input';
+import type { Normalized } from './normalize';
+import { catalogCode } from './status';
+
+/**
+ * A coupon: a percent or fixed-amount discount (amounts per currency), for
+ * one period, N periods or forever, optionally only on some plans or
+ * products, with redemption limits and a last redemption date. Counting
+ * redemptions and applying discounts happen with subscriptions and invoices.
+ */
+export const couponDiscountSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('percent'), percent_off: percent.refine((p) => p.greaterThan(0), 'must be greater than 0') }),
+  z.strictObject({
+    type: z.literal('amount'),
+    amount_off: z
+      .partialRecord(currencyCode, positiveDecimal)
+      .refine((m) => Object.keys(m).length > 0, 'must give an amount in at least one currency'),
+  }),
+]);
+export type CouponDiscount = Normalized<z.output<typeof couponDiscountSchema>>;
+
+export const COUPON_DURATIONS = ['once', 'repeating', 'forever'] as const;
+export type CouponDuration = (typeof COUPON_DURATIONS)[number];
+
+export const couponAppliesToSchema = z.strictObject({
+  plans: z.array(catalogCode).max(100).optional(),
+  products: z.array(catalogCode).max(100).optional(),
+});
+export type CouponAppliesTo = z.output<typeof couponAppliesToSchema>;
