@@ -16,6 +16,8 @@ import {
   publishPlanVersion,
   updatePlan,
 } from '../../../services/catalog/plans';
+import { previewPlan } from '../../../services/catalog/plan-preview';
+import { planPreviewSchema, previewPlanSchema } from '../../../services/catalog/preview-schemas';
 import { listBody, listQueryFields, listSchema, pageRequest } from '../../routing/pagination';
 import { tenantRoute } from '../../routing/route';
 import { catalogListQuery, created, idParams } from './shared';
@@ -102,6 +104,18 @@ export const planRoutes = [
     async handler({ tx, tenantId, params }) {
       const { plan } = await getPlan(tx, tenantId, params.id);
       return { status: 200, body: planVersionRepresentation(plan, await getPlanVersion(tx, tenantId, plan, params.version)) };
+    },
+  }),
+  tenantRoute({
+    method: 'post', path: '/v1/plans/{id}/preview', operationId: 'previewPlan', summary: 'Price usage on a plan version', tags,
+    description:
+      'Rates the given quantities, samples or readings on a plan version (the current one by default), for a currency ' +
+      "or for an account (its currency, time zone and active price overrides), and returns each charge's amount with its " +
+      'breakdown. Nothing is stored.',
+    auth: 'tenant', permission: 'read', params: idParams, body: previewPlanSchema,
+    success: { status: 200, description: 'The priced charges', schema: planPreviewSchema },
+    async handler({ tx, tenantId, params, body, now }) {
+      return { status: 200, body: await previewPlan(tx, tenantId, params.id, body, now) };
     },
   }),
 ];
