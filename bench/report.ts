@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Measurement } from './load';
+import type { RatingResult } from './rating/run-rating';
 
 /** The JSON document `npm run bench` prints; bench/README.md explains each field. */
 export interface BenchReport {
@@ -25,6 +26,8 @@ export interface BenchReport {
     details: string[];
   };
   results: BenchResult[];
+  /** Pure rating throughput on one core (bench/rating), each beside a plain-number or full-sort baseline. */
+  rating: RatingResult[];
 }
 
 export interface BenchResult {
@@ -72,19 +75,20 @@ function summariseErrors(results: BenchResult[]): BenchReport['errors'] {
 }
 
 export function buildReport(input: {
-  postgresVersion: string;
+  postgresVersion: string | null;
   loadAverageBefore: number;
   durationSeconds: number;
   warmupSeconds: number;
   connections: number;
   results: BenchResult[];
+  rating: RatingResult[];
 }): BenchReport {
   return {
     machine: {
       cpus: os.availableParallelism(),
       cpu_model: os.cpus()[0]?.model.trim() ?? 'unknown',
       node: process.version,
-      postgres: `embedded ${input.postgresVersion}`,
+      postgres: input.postgresVersion === null ? 'not started' : `embedded ${input.postgresVersion}`,
       load_average_before: round2(input.loadAverageBefore),
       load_average_after: round2(os.loadavg()[0] ?? 0),
     },
@@ -93,6 +97,7 @@ export function buildReport(input: {
     connections: input.connections,
     errors: summariseErrors(input.results),
     results: input.results,
+    rating: input.rating,
   };
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONNECTIONS, runLoad, toMeasurement, type Measurement } from './load';
 import { buildReport, compare, writeLatest, type BenchResult } from './report';
+import { runRatingBenchmarks } from './rating/run-rating';
 import { benchmarks, type Benchmark } from './scenarios';
 import { startServerProcess, type ServerProcess } from './server-process';
 
@@ -37,8 +38,17 @@ async function measure(benchmark: Benchmark, label: string, baseUrl: string, sec
   return m;
 }
 
+/** BENCH_ONLY=rating or BENCH_ONLY=http runs one group; both by default. */
+function readGroups(env: NodeJS.ProcessEnv): { http: boolean; rating: boolean } {
+  const only = env.BENCH_ONLY;
+  if (only === undefined || only === '') return { http: true, rating: true };
+  if (only !== 'http' && only !== 'rating') throw new Error(`BENCH_ONLY must be http or rating, not ${JSON.stringify(only)}`);
+  return { http: only === 'http', rating: only === 'rating' };
+}
+
 async function main(): Promise<number> {
   const durationSeconds = readDuration(process.env);
+  const groups = readGroups(process.env);
   const loadAverageBefore = os.loadavg()[0] ?? 0;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-bench-'));
   let server: ServerProcess | undefined;
@@ -56,22 +66,29 @@ async function main(): Promise<number> {
   }
 
   try {
-    log('starting embedded PostgreSQL, the Rackrate API and the baseline app…');
-    server = startServerProcess(dataDir);
-    const targets = await server.ready;
+    // Rating first, before any server or database competes for the CPU.
+    const rating = groups.rating ? runRatingBenchmarks(durationSeconds, WARMUP_SECONDS, log) : [];
     const results: BenchResult[] = [];
-    for (const benchmark of benchmarks(targets)) {
-      const baseline = await measure(benchmark, 'baseline', targets.baselineUrl, durationSeconds);
-      const rackrate = await measure(benchmark, 'rackrate', targets.rackrateUrl, durationSeconds);
-      results.push(compare(benchmark.name, rackrate, baseline));
+    let postgresVersion: string | null = null;
+    if (groups.http) {
+      log('starting embedded PostgreSQL, the Rackrate API and the baseline app…');
+      server = startServerProcess(dataDir);
+      const targets = await server.ready;
+      postgresVersion = targets.postgresVersion;
+      for (const benchmark of benchmarks(targets)) {
+        const baseline = await measure(benchmark, 'baseline', targets.baselineUrl, durationSeconds);
+        const rackrate = await measure(benchmark, 'rackrate', targets.rackrateUrl, durationSeconds);
+        results.push(compare(benchmark.name, rackrate, baseline));
+      }
     }
     const report = buildReport({
-      postgresVersion: targets.postgresVersion,
+      postgresVersion,
       loadAverageBefore,
       durationSeconds,
       warmupSeconds: WARMUP_SECONDS,
       connections: CONNECTIONS,
       results,
+      rating,
     });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     log(`written to ${path.relative(process.cwd(), writeLatest(report, BENCH_SOURCE_DIR))}`);

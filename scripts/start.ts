@@ -6,7 +6,7 @@ import { startEmbeddedPostgres } from '../db/embedded-postgres';
 import { loadConfig, type Config } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { startChild, type Child } from '../lib/process/child-process';
-import { issueDemoKey, seedDemoProvider, type DemoCredentials } from './demo/seed';
+import { issueDemoKey, seedDemoProvider, upgradeDemoProvider, type DemoCredentials } from './demo/seed';
 import { startLocalTemporal, type LocalTemporal } from './local-temporal';
 import { loadOrCreatePlatformKey, readDemoCredentials, writeDemoCredentials } from './local-secrets';
 
@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     const credentialsFile = path.join(config.dataDir, 'demo-credentials.json');
     let demo: DemoCredentials | null = await seedDemoProvider(dataSource, new Date());
     if (demo) say('  Demo         seeded the demo provider (tenant "demo")');
-    else demo = (await readDemoCredentials(credentialsFile)) ?? (await issueDemoKey(dataSource, new Date()));
+    else if (await upgradeDemoProvider(dataSource, new Date())) say('  Demo         added the product catalogue to the demo provider');
+    if (!demo) demo = (await readDemoCredentials(credentialsFile)) ?? (await issueDemoKey(dataSource, new Date()));
     if (demo) await writeDemoCredentials(credentialsFile, demo);
     await dataSource.destroy();
 

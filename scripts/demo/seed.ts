@@ -5,6 +5,7 @@ import { createApiKey } from '../../services/auth/api-keys';
 import type { Actor } from '../../services/change-context';
 import { createTenant, getTenantBySlug } from '../../services/tenants/tenant-service';
 import { DEMO_CHILDREN, DEMO_PARENT, DEMO_STANDALONE } from './customers';
+import { seedDemoCatalog } from './seed-catalog';
 
 export const DEMO_TENANT_SLUG = 'demo';
 const SEED_ACTOR: Actor = { type: 'system', id: 'seed', label: 'demo seed' };
@@ -31,8 +32,16 @@ export async function seedDemoProvider(dataSource: DataSource, now: Date): Promi
     const parent = await createAccount(tx, ctx, DEMO_PARENT);
     for (const child of DEMO_CHILDREN) await createAccount(tx, ctx, { ...child, parent_id: parent.id });
     for (const customer of DEMO_STANDALONE) await createAccount(tx, ctx, customer);
+    await seedDemoCatalog(tx, ctx);
     return { tenantId: tenant.id, apiKey: secret };
   });
+}
+
+/** Adds what later capabilities bring to a demo tenant seeded before them; true when something was added. */
+export async function upgradeDemoProvider(dataSource: DataSource, now: Date): Promise<boolean> {
+  const tenant = await dataSource.transaction((tx) => getTenantBySlug(tx, DEMO_TENANT_SLUG));
+  if (!tenant) return false;
+  return inTenantTransaction(dataSource, tenant.id, (tx) => seedDemoCatalog(tx, { tenantId: tenant.id, actor: SEED_ACTOR, requestId: null, now }));
 }
 
 /** A fresh admin key for the demo tenant, for when its saved credentials were lost. */

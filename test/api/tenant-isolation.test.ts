@@ -1,7 +1,8 @@
 import { allRoutes } from '../../api/app';
 import type { Route } from '../../api/routing/route';
+import { CATALOG_TABLES, colocationDefinition, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { startTestApi, type TestApi } from '../support/http';
+import { startTestApi, type TestApi, type TestResponse } from '../support/http';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 
 /**
@@ -15,7 +16,7 @@ let api: TestApi;
 let a: TestTenant;
 let b: TestTenant;
 
-interface TenantFixture {
+interface TenantFixture extends TenantCatalog {
   accountId: string;
   childId: string;
   apiKeyId: string;
@@ -43,6 +44,7 @@ async function seed(t: TestTenant): Promise<TenantFixture> {
     spareKeyId: spare.body.id,
     auditEntryId: audit.body.data[0].id,
     domainEventId: events.body.data[0].id,
+    ...(await seedTenantCatalog(api, t.adminKey, t.slug, account.body.id)),
   };
 }
 
@@ -60,7 +62,14 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** For each tenant route with an id in its path: B's id to aim at, and a body to send. */
+/**
+ * For each tenant route with an id in its path: B's id to aim at, and a body
+ * to send. Bodies are valid, so a request that reached B's row would succeed
+ * (the ordered asset could be activated, the active one disconnected): the
+ * last test sends them all with B's own key, in this order, and expects
+ * success. So archives come after the other cases of their kind, and the
+ * product and metric are ones the plan does not use. `{version}` is 1.
+ */
 const TARGETS: Record<string, { id: (f: TenantFixture) => string; body?: unknown }> = {
   'GET /v1/accounts/{id}': { id: (f) => f.accountId },
   'PATCH /v1/accounts/{id}': { id: (f) => f.accountId, body: { name: 'hijacked' } },
@@ -69,36 +78,148 @@ const TARGETS: Record<string, { id: (f: TenantFixture) => string; body?: unknown
   'POST /v1/api_keys/{id}/revoke': { id: (f) => f.spareKeyId },
   'GET /v1/audit_log/{id}': { id: (f) => f.auditEntryId },
   'GET /v1/domain_events/{id}': { id: (f) => f.domainEventId },
+  // power and energy-kwh: not used by the plans.
+  'GET /v1/products/{id}': { id: (f) => f.productIds[1]! },
+  'PATCH /v1/products/{id}': { id: (f) => f.productIds[1]!, body: { name: 'hijacked' } },
+  'POST /v1/products/{id}/archive': { id: (f) => f.productIds[1]! },
+  'GET /v1/billable_metrics/{id}': { id: (f) => f.metricIds[1]! },
+  'PATCH /v1/billable_metrics/{id}': { id: (f) => f.metricIds[1]!, body: { name: 'hijacked' } },
+  'POST /v1/billable_metrics/{id}/archive': { id: (f) => f.metricIds[1]! },
+  'GET /v1/plans/{id}': { id: (f) => f.planIds[0]! },
+  'PATCH /v1/plans/{id}': { id: (f) => f.planIds[0]!, body: { name: 'hijacked' } },
+  'POST /v1/plans/{id}/versions': { id: (f) => f.planIds[0]!, body: { definition: colocationDefinition({ trial_days: 99 }) } },
+  'GET /v1/plans/{id}/versions': { id: (f) => f.planIds[0]! },
+  'GET /v1/plans/{id}/versions/{version}': { id: (f) => f.planIds[0]! },
+  'POST /v1/plans/{id}/preview': { id: (f) => f.planIds[0]!, body: { currency: 'USD', usage: { transit: { quantity: '100' } } } },
+  'POST /v1/plans/{id}/archive': { id: (f) => f.planIds[0]! },
+  'GET /v1/bundles/{id}': { id: (f) => f.bundleId },
+  'PATCH /v1/bundles/{id}': { id: (f) => f.bundleId, body: { name: 'hijacked' } },
+  'POST /v1/bundles/{id}/archive': { id: (f) => f.bundleId },
+  'GET /v1/coupons/{id}': { id: (f) => f.couponId },
+  'PATCH /v1/coupons/{id}': { id: (f) => f.couponId, body: { max_redemptions: 1 } },
+  'POST /v1/coupons/{id}/archive': { id: (f) => f.couponId },
+  'GET /v1/promotion_codes/{id}': { id: (f) => f.promotionCodeId },
+  'POST /v1/promotion_codes/{id}/deactivate': { id: (f) => f.promotionCodeId },
+  'GET /v1/price_overrides/{id}': { id: (f) => f.priceOverrideId },
+  'POST /v1/price_overrides/{id}/end': { id: (f) => f.priceOverrideId, body: { ends_at: '2028-01-01T00:00:00Z' } },
+  'GET /v1/asset_types/{id}': { id: (f) => f.assetTypeId },
+  'PATCH /v1/asset_types/{id}': { id: (f) => f.assetTypeId, body: { prices: { USD: { nrc: '1', mrc: '1' } } } },
+  'POST /v1/asset_types/{id}/archive': { id: (f) => f.assetTypeId },
+  'GET /v1/assets/{id}': { id: (f) => f.orderedAssetId },
+  'POST /v1/assets/{id}/activate': { id: (f) => f.orderedAssetId, body: {} },
+  'POST /v1/assets/{id}/disconnect': { id: (f) => f.activeAssetId, body: {} },
+  'POST /v1/assets/{id}/cancel': { id: (f) => f.cancellableAssetId, body: {} },
 };
 
 /** For each tenant route without an id: what A's request is and which of B's ids must not show. */
 interface CollectionCase {
   path: string;
-  body?: unknown;
-  /** Ids of the tenant's own items the response must show (so an empty answer cannot pass). */
+  /** A's request body; a function gets A's fixture (for A's own account id). */
+  body?: unknown | ((f: TenantFixture) => unknown);
+  /** Ids (or, for the catalogue file, codes) of the tenant's own items the response must show (so an empty answer cannot pass). */
   ids: (f: TenantFixture) => string[];
+  /** For creates: the table the new row must land in, with A's tenant id, and where the response names it (default `id`). */
+  table?: string;
+  createdId?: (body: { id: string; changes?: Array<{ code: string; id: string }> }) => string;
+  /** The success status: 200 for reads, 201 for creates unless given. */
+  status?: number;
 }
 const COLLECTIONS: Record<string, CollectionCase> = {
   'GET /v1/accounts': { path: '/v1/accounts?status=all&limit=100', ids: (f) => [f.accountId, f.childId] },
-  'POST /v1/accounts': { path: '/v1/accounts', body: { name: 'A new', currency: 'USD', external_id: 'SAME-EXT-2' }, ids: () => [] },
+  'POST /v1/accounts': { path: '/v1/accounts', body: { name: 'A new', currency: 'USD', external_id: 'SAME-EXT-2' }, ids: () => [], table: 'accounts' },
   'GET /v1/api_keys': { path: '/v1/api_keys?limit=100', ids: (f) => [f.apiKeyId, f.spareKeyId] },
-  'POST /v1/api_keys': { path: '/v1/api_keys', body: { name: 'new', scopes: ['read'] }, ids: () => [] },
+  'POST /v1/api_keys': { path: '/v1/api_keys', body: { name: 'new', scopes: ['read'] }, ids: () => [], table: 'api_keys' },
   'GET /v1/audit_log': { path: '/v1/audit_log?limit=100', ids: (f) => [f.auditEntryId] },
   'GET /v1/domain_events': { path: '/v1/domain_events?limit=100', ids: (f) => [f.domainEventId] },
+  'GET /v1/products': { path: '/v1/products?status=all&limit=100', ids: (f) => f.productIds },
+  'POST /v1/products': { path: '/v1/products', body: { code: 'brand-new', name: 'New' }, ids: () => [], table: 'products' },
+  'GET /v1/billable_metrics': { path: '/v1/billable_metrics?status=all&limit=100', ids: (f) => f.metricIds },
+  'POST /v1/billable_metrics': {
+    path: '/v1/billable_metrics',
+    body: { code: 'brand-new', name: 'New', event_name: 'x', aggregation: { type: 'count' } },
+    ids: () => [],
+    table: 'billable_metrics',
+  },
+  'GET /v1/plans': { path: '/v1/plans?status=all&limit=100', ids: (f) => f.planIds },
+  'POST /v1/plans': { path: '/v1/plans', body: { code: 'brand-new', name: 'New', definition: colocationDefinition() }, ids: () => [], table: 'plans' },
+  'GET /v1/bundles': { path: '/v1/bundles?status=all&limit=100', ids: (f) => [f.bundleId] },
+  'POST /v1/bundles': { path: '/v1/bundles', body: { code: 'brand-new', name: 'New', items: { plan: 'colo-standard' } }, ids: () => [], table: 'bundles' },
+  'GET /v1/coupons': { path: '/v1/coupons?status=all&limit=100', ids: (f) => [f.couponId] },
+  'POST /v1/coupons': {
+    path: '/v1/coupons',
+    body: { code: 'brand-new', name: 'New', discount: { type: 'amount', amount_off: { USD: '5' } }, duration: 'forever' },
+    ids: () => [],
+    table: 'coupons',
+  },
+  'GET /v1/promotion_codes': { path: '/v1/promotion_codes?limit=100', ids: (f) => [f.promotionCodeId] },
+  'POST /v1/promotion_codes': {
+    path: '/v1/promotion_codes',
+    body: (f: TenantFixture) => ({ code: 'BRANDNEW', coupon: f.ownCouponCode }),
+    ids: (f) => [f.couponId],
+    table: 'promotion_codes',
+  },
+  'GET /v1/price_overrides': { path: '/v1/price_overrides?limit=100', ids: (f) => [f.priceOverrideId] },
+  'POST /v1/price_overrides': {
+    path: '/v1/price_overrides',
+    body: (f: TenantFixture) => ({
+      account_id: f.accountId, plan: 'colo-standard', currency: 'USD', minimum_commitment: '1', starts_at: '2020-01-01T00:00:00Z', ends_at: '2021-01-01T00:00:00Z',
+    }),
+    ids: (f) => [f.accountId],
+    table: 'price_overrides',
+  },
+  'GET /v1/asset_types': { path: '/v1/asset_types?status=all&limit=100', ids: (f) => [f.assetTypeId] },
+  'POST /v1/asset_types': {
+    path: '/v1/asset_types',
+    body: { code: 'brand-new', name: 'New', product: 'cross-connect', category: 'cross_connect', prices: { USD: { nrc: '0', mrc: '300' } } },
+    ids: () => [],
+    table: 'asset_types',
+  },
+  'GET /v1/assets': { path: '/v1/assets?limit=100', ids: (f) => [f.orderedAssetId, f.activeAssetId, f.cancellableAssetId] },
+  'POST /v1/assets': {
+    path: '/v1/assets',
+    body: (f: TenantFixture) => ({ account_id: f.accountId, asset_type: f.ownAssetTypeCode, provider_asset_id: 'CAB-NEW' }),
+    ids: (f) => [f.accountId, f.assetTypeId],
+    table: 'assets',
+  },
+  'GET /v1/catalog/export': {
+    path: '/v1/catalog/export?format=json&include_archived=true',
+    ids: (f) => [f.ownPlanCode, f.ownCouponCode, f.ownAssetTypeCode],
+  },
+  // The file creates a product and renames the code both tenants share: only A's changes. Items
+  // the file leaves out are reported as not_in_file: A's, never B's.
+  'POST /v1/catalog/apply': {
+    path: '/v1/catalog/apply',
+    body: (f: TenantFixture) => ({
+      document: {
+        rackrate_catalog: 1,
+        products: [
+          { code: 'applied-product', name: 'Applied' },
+          { code: 'cabinet', name: 'Renamed by the file', unit_label: 'cabinet', gl_code: '4010', tax_code: 'colocation' },
+        ],
+        promotion_codes: [{ code: 'APPLIED', coupon: f.ownCouponCode }],
+      },
+    }),
+    ids: (f) => [f.ownPlanCode, f.ownCouponCode, f.ownAssetTypeCode],
+    status: 200,
+    table: 'products',
+    createdId: (body) => body.changes!.find((c) => c.code === 'applied-product')!.id,
+  },
 };
 
 const tenantRoutes = allRoutes().filter((r): r is Extract<Route, { auth: 'tenant' }> => r.auth === 'tenant');
 const name = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
 
-it('has a case for every tenant endpoint', () => {
+it('has a case for every tenant endpoint, and every case is an endpoint', () => {
   const covered = new Set([...Object.keys(TARGETS), ...Object.keys(COLLECTIONS)]);
   expect(tenantRoutes.map(name).filter((n) => !covered.has(n))).toEqual([]);
+  const routes = new Set(tenantRoutes.map(name));
+  expect([...covered].filter((n) => !routes.has(n))).toEqual([]);
 });
 
 async function snapshotOfB(): Promise<string> {
   return db.asSuperuser(async (c) => {
     const rows = await Promise.all(
-      ['accounts', 'api_keys', 'audit_log', 'outbox_events'].map(async (t) =>
+      ['accounts', 'api_keys', 'audit_log', 'outbox_events', ...CATALOG_TABLES].map(async (t) =>
         JSON.stringify((await c.query(`SELECT * FROM ${t} WHERE tenant_id = $1 ORDER BY id`, [b.id])).rows),
       ),
     );
@@ -111,7 +232,7 @@ describe.each(Object.keys(TARGETS))("A's key on B's resource: %s", (route) => {
     const [method, template] = route.split(' ') as [string, string];
     const target = TARGETS[route]!;
     const before = await snapshotOfB();
-    const res = await api.request(method, template.replace('{id}', target.id(fixtures.b!)), {
+    const res = await api.request(method, template.replace('{id}', target.id(fixtures.b!)).replace('{version}', '1'), {
       key: a.adminKey,
       ...(target.body ? { body: target.body } : {}),
     });
@@ -126,13 +247,19 @@ describe.each(Object.keys(COLLECTIONS))("A's key on a collection: %s", (route) =
     const [method] = route.split(' ') as [string];
     const c = COLLECTIONS[route]!;
     const before = await snapshotOfB();
-    const res = await api.request(method, c.path, { key: a.adminKey, ...(c.body ? { body: c.body } : {}) });
-    expect(res.status).toBeLessThan(300);
+    const body = typeof c.body === 'function' ? c.body(fixtures.a!) : c.body;
+    const res = await api.request(method, c.path, { key: a.adminKey, ...(body ? { body } : {}) });
+    expect({ status: res.status, body: res.status < 300 ? 'ok' : res.body }).toEqual({ status: c.status ?? (method === 'POST' ? 201 : 200), body: 'ok' });
     const text = JSON.stringify(res.body);
     for (const id of c.ids(fixtures.a!)) expect(text).toContain(id);
     for (const id of c.ids(fixtures.b!)) expect(text).not.toContain(id);
     expect(text).not.toContain(b.id);
     expect(await snapshotOfB()).toEqual(before);
+    if (c.table) {
+      const id = c.createdId ? c.createdId(res.body) : res.body.id;
+      const owner = await db.asSuperuser((client) => client.query(`SELECT tenant_id FROM ${c.table} WHERE id = $1`, [id]));
+      expect(owner.rows).toEqual([{ tenant_id: a.id }]);
+    }
   });
 });
 
@@ -146,6 +273,100 @@ it('filters cannot reach across tenants', async () => {
   // Both tenants may use the same external id; each sees its own.
   const ext = await api.request('GET', '/v1/accounts?external_id=SAME-EXT', { key: a.adminKey });
   expect(ext.body.data.map((x: { id: string }) => x.id)).toEqual([fixtures.a!.accountId]);
+});
+
+it('catalogue filters cannot reach across tenants; shared codes and provider ids resolve to A\'s own', async () => {
+  const get = async (path: string) => (await api.request('GET', path, { key: a.adminKey })).body.data.map((x: { id: string }) => x.id);
+  const fb = fixtures.b!;
+  expect(await get(`/v1/assets?account_id=${fb.accountId}`)).toEqual([]);
+  expect(await get(`/v1/price_overrides?account_id=${fb.accountId}`)).toEqual([]);
+  expect(await get(`/v1/promotion_codes?coupon_id=${fb.couponId}`)).toEqual([]);
+  expect(await get(`/v1/audit_log?resource_id=${fb.priceOverrideId}`)).toEqual([]);
+  expect(await get(`/v1/domain_events?resource_id=${fb.activeAssetId}`)).toEqual([]);
+  expect(await get('/v1/promotion_codes?code=welcome')).toEqual([fixtures.a!.promotionCodeId]);
+  expect(await get('/v1/assets?provider_asset_id=CAB-1')).toEqual([fixtures.a!.orderedAssetId]);
+  const yaml = await api.request('GET', '/v1/catalog/export?include_archived=true', { key: a.adminKey });
+  expect(yaml.status).toBe(200);
+  expect(yaml.text).toContain(fixtures.a!.ownPlanCode);
+  for (const code of [fb.ownPlanCode, fb.ownCouponCode, fb.ownAssetTypeCode]) expect(yaml.text).not.toContain(code);
+});
+
+describe("catalogue references to B's items fail like references to nothing", () => {
+  const MISSING = '01900000-0000-7000-8000-000000000000';
+  /** A's request naming B's item and naming nothing: same status, code and field errors (ids aside), and nothing written anywhere. */
+  async function expectSameAsMissing(path: string, body: (ref: string) => unknown, bRef: string, missingRef: string): Promise<TestResponse> {
+    const before = await snapshotOfB();
+    const counts = await db.asSuperuser(async (c) => (await c.query(`SELECT ${CATALOG_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`)).rows);
+    const viaB = await api.request('POST', path, { key: a.adminKey, body: body(bRef) });
+    const viaNothing = await api.request('POST', path, { key: a.adminKey, body: body(missingRef) });
+    expect(viaB.status).toBe(422);
+    expect(viaB.body.code).toBe('invalid_catalog');
+    const scrub = (res: TestResponse, ref: string) => JSON.stringify(res.body.errors).replaceAll(ref, '<ref>');
+    expect(scrub(viaB, bRef)).toEqual(scrub(viaNothing, missingRef));
+    expect(scrub(viaB, bRef)).not.toContain(b.id);
+    expect(await snapshotOfB()).toEqual(before);
+    expect(await db.asSuperuser(async (c) => (await c.query(`SELECT ${CATALOG_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`)).rows)).toEqual(counts);
+    return viaB;
+  }
+
+  it("a price override for B's account, or for B's plan", async () => {
+    const override = (account: string, plan = 'colo-standard') => ({ account_id: account, plan, currency: 'USD', minimum_commitment: '1', starts_at: '2030-01-01T00:00:00Z' });
+    const res = await expectSameAsMissing('/v1/price_overrides', (ref) => override(ref), fixtures.b!.accountId, MISSING);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'account_id', code: 'unknown_account' })]);
+    const plan = await expectSameAsMissing('/v1/price_overrides', (ref) => override(fixtures.a!.accountId, ref), fixtures.b!.ownPlanCode, 'no-such-plan');
+    expect(plan.body.errors).toEqual([expect.objectContaining({ field: 'plan', code: 'unknown_plan' })]);
+  });
+
+  it("an asset for B's account, or of B's asset type", async () => {
+    const asset = (account: string, type: string) => ({ account_id: account, asset_type: type, provider_asset_id: 'SNEAKY-1' });
+    const res = await expectSameAsMissing('/v1/assets', (ref) => asset(ref, fixtures.a!.ownAssetTypeCode), fixtures.b!.accountId, MISSING);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'account_id', code: 'unknown_account' })]);
+    const type = await expectSameAsMissing('/v1/assets', (ref) => asset(fixtures.a!.accountId, ref), fixtures.b!.ownAssetTypeCode, 'no-such-type');
+    expect(type.body.errors).toEqual([expect.objectContaining({ field: 'asset_type', code: 'unknown_asset_type' })]);
+  });
+
+  it("a bundle naming B's plan", async () => {
+    const res = await expectSameAsMissing('/v1/bundles', (ref) => ({ code: 'sneaky', name: 'Sneaky', items: { plan: ref } }), fixtures.b!.ownPlanCode, 'no-such-plan');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'items.plan', code: 'unknown_plan' })]);
+  });
+
+  it("a promotion code for B's coupon, and a coupon scoped to B's plan", async () => {
+    const res = await expectSameAsMissing('/v1/promotion_codes', (ref) => ({ code: 'SNEAKY', coupon: ref }), fixtures.b!.ownCouponCode, 'no-such-coupon');
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'coupon', code: 'unknown_coupon' })]);
+    const coupon = await expectSameAsMissing(
+      '/v1/coupons',
+      (ref) => ({ code: 'sneaky', name: 'Sneaky', discount: { type: 'percent', percent_off: '5' }, duration: 'once', applies_to: { plans: [ref] } }),
+      fixtures.b!.ownPlanCode,
+      'no-such-plan',
+    );
+    expect(coupon.body.errors).toEqual([expect.objectContaining({ field: 'applies_to.plans[0]', code: 'unknown_plan' })]);
+  });
+
+  it("a catalogue file naming B's coupon or plan", async () => {
+    const res = await expectSameAsMissing(
+      '/v1/catalog/apply',
+      (ref) => ({ document: { rackrate_catalog: 1, promotion_codes: [{ code: 'SNEAKY2', coupon: ref }] } }),
+      fixtures.b!.ownCouponCode,
+      'no-such-coupon',
+    );
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: expect.stringMatching(/^promotion_codes\[0\]/) })]);
+    await expectSameAsMissing(
+      '/v1/catalog/apply',
+      (ref) => ({ document: { rackrate_catalog: 1, bundles: [{ code: 'sneaky', name: 'Sneaky', items: { plan: ref } }] } }),
+      fixtures.b!.ownPlanCode,
+      'no-such-plan',
+    );
+  });
+
+  it("a preview of A's plan for B's account answers like an unknown account, without B's overrides", async () => {
+    const preview = (account: string) => api.request('POST', `/v1/plans/${fixtures.a!.planIds[0]}/preview`, { key: a.adminKey, body: { account_id: account } });
+    const viaB = await preview(fixtures.b!.accountId);
+    const viaNothing = await preview(MISSING);
+    expect(viaB.status).toBe(404);
+    expect(viaB.body.code).toBe('not_found');
+    expect(viaB.body.detail.replaceAll(fixtures.b!.accountId, '<ref>')).toEqual(viaNothing.body.detail.replaceAll(MISSING, '<ref>'));
+    expect(viaB.text).not.toContain(fixtures.b!.priceOverrideId);
+  });
 });
 
 it("cannot attach an account to B's account as parent", async () => {
@@ -163,4 +384,18 @@ it('a tenant key cannot use platform endpoints', async () => {
     const res = await api.request(route.method.toUpperCase(), path, { key: a.adminKey, ...(route.body ? { body: {} } : {}) });
     expect(res.status).toBe(401);
   }
+});
+
+// Last, as it changes B: the id cases were refused for A only because the ids are B's.
+it("B's own key succeeds on every id case (so A's 404s are the tenant wall, not a bad request)", async () => {
+  const failures: string[] = [];
+  for (const [route, target] of Object.entries(TARGETS)) {
+    const [method, template] = route.split(' ') as [string, string];
+    const res = await api.request(method, template.replace('{id}', target.id(fixtures.b!)).replace('{version}', '1'), {
+      key: b.adminKey,
+      ...(target.body ? { body: target.body } : {}),
+    });
+    if (res.status >= 300) failures.push(`${route}: ${res.status} ${res.text}`);
+  }
+  expect(failures).toEqual([]);
 });

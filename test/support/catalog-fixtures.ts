@@ -133,3 +133,72 @@ export async function expectRejected(db: TestDatabase, send: () => Promise<TestR
 export function fieldErrors(res: TestResponse): string[] {
   return (res.body.errors as Array<{ field: string; code: string }>).map((e) => `${e.field} ${e.code}`);
 }
+
+
+/** One of each catalogue resource for a tenant, as the tenant-isolation matrix needs them. */
+export interface TenantCatalog {
+  productIds: string[];
+  metricIds: string[];
+  /** colo-standard, the tenant's own `<slug>-plan` and the `xc` add-on. */
+  planIds: string[];
+  /** Codes only this tenant has: another tenant naming them must get "unknown". */
+  ownPlanCode: string;
+  ownCouponCode: string;
+  ownAssetTypeCode: string;
+  bundleId: string;
+  couponId: string;
+  promotionCodeId: string;
+  priceOverrideId: string;
+  assetTypeId: string;
+  orderedAssetId: string;
+  activeAssetId: string;
+  /** Another ordered asset, for cancelling. */
+  cancellableAssetId: string;
+}
+
+/**
+ * The tenant's catalogue, through the API, on top of `accountId` (a USD
+ * account). Tenants seeded with this share most codes (codes are per
+ * tenant) and each has a few of its own, so that a reference to another
+ * tenant's item can be told from a shared code.
+ */
+export async function seedTenantCatalog(api: TestApi, key: string, slug: string, accountId: string): Promise<TenantCatalog> {
+  const post = (path: string, body: unknown) => expectCreated(api.request('POST', path, { key, body }));
+  const { planId, productIds, metricIds } = await seedCatalog(api, key);
+  const ownPlanCode = `${slug}-plan`;
+  const ownPlan = await post('/v1/plans', { code: ownPlanCode, name: 'Own plan', definition: colocationDefinition() });
+  const addon = await post('/v1/plans', { code: 'xc', kind: 'addon', name: 'Cross-connect', definition: addonDefinition(['colo-standard', ownPlanCode]) });
+  const bundle = await post('/v1/bundles', { code: 'starter', name: 'Starter', items: { plan: 'colo-standard', addons: [{ addon: 'xc', quantity: 2 }] } });
+  const ownCouponCode = `${slug}-coupon`;
+  const coupon = await post('/v1/coupons', { code: ownCouponCode, name: 'Welcome', discount: { type: 'percent', percent_off: '10' }, duration: 'once' });
+  const promotion = await post('/v1/promotion_codes', { code: 'WELCOME', coupon: ownCouponCode });
+  const override = await post('/v1/price_overrides', {
+    account_id: accountId, plan: 'colo-standard', currency: 'USD', minimum_commitment: '100', starts_at: '2027-01-01T00:00:00Z',
+  });
+  const ownAssetTypeCode = `${slug}-cab`;
+  const assetType = await post('/v1/asset_types', {
+    code: ownAssetTypeCode, name: 'Cabinet', product: 'cabinet', category: 'cabinet', prices: { USD: { nrc: '500', mrc: '1200' } },
+  });
+  const asset = (providerAssetId: string) => post('/v1/assets', { account_id: accountId, asset_type: ownAssetTypeCode, provider_asset_id: providerAssetId });
+  const ordered = await asset('CAB-1');
+  const active = await asset('CAB-2');
+  const cancellable = await asset('CAB-3');
+  const activated = await api.request('POST', `/v1/assets/${active.id}/activate`, { key, body: {} });
+  if (activated.status !== 200) throw new Error(`expected 200, got ${activated.status}: ${activated.text}`);
+  return {
+    productIds: Object.values(productIds),
+    metricIds: Object.values(metricIds),
+    planIds: [planId, ownPlan.id, addon.id],
+    ownPlanCode,
+    ownCouponCode,
+    ownAssetTypeCode,
+    bundleId: bundle.id,
+    couponId: coupon.id,
+    promotionCodeId: promotion.id,
+    priceOverrideId: override.id,
+    assetTypeId: assetType.id,
+    orderedAssetId: ordered.id,
+    activeAssetId: active.id,
+    cancellableAssetId: cancellable.id,
+  };
+}

@@ -1,6 +1,7 @@
 import type { Route } from '../../routing/route';
 import { assetRoutes } from './assets';
 import { bundleRoutes } from './bundles';
+import { catalogAsCodeRoutes } from './catalog-as-code';
 import { couponRoutes } from './coupons';
 import { metricRoutes } from './metrics';
 import { planRoutes } from './plans';
@@ -15,4 +16,5 @@ export const catalogRoutes: readonly Route[] = [
   ...couponRoutes,
   ...priceOverrideRoutes,
   ...assetRoutes,
+  ...catalogAsCodeRoutes,
 ];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Decimal, max, ZERO } from '../../money/decimal';
 import { decimalText, nonNegativeDecimal, positiveDecimal } from '../decimal-input';
 import type { BandwidthInput } from '../inputs';
-import { BandwidthInputError, DIRECTIONS, poolSeries, type MissingSamples } from '../percentile/combine';
+import { BandwidthInputError, DIRECTIONS, poolSeries, Scratch, type MissingSamples } from '../percentile/combine';
 import { PERCENTILE_METHODS, percentOf, rankIndex } from '../percentile/rank-index';
 import { selectInPlace } from '../percentile/select';
 import { line, qty, ratingOf, type Rating } from '../rating';
@@ -64,19 +64,22 @@ export type PercentileConfig = z.output<typeof percentileConfig>;
 
 const BITS_PER_MBPS = new Decimal(1_000_000);
 
+/** Reused by every rating: its views never leave ratePercentile, which runs to completion before the next call. */
+const scratch = new Scratch();
+
 /** Prices print with at least two decimals, as a customer reads them: 2.50, 0.125. */
 const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function ratePercentile(config: PercentileConfig, input: BandwidthInput): Rating {
-  const pooled = poolSeries(input.ports, config.direction, config.missing_samples);
-  const ports = input.ports.map((p) => p.portId).join(', ');
+  const pooled = poolSeries(input.ports, config.direction, config.missing_samples, scratch);
+  const ports = () => input.ports.map((p) => p.portId).join(', ');
   if (config.expected_slots !== undefined && pooled.slots > config.expected_slots) {
-    throw new BandwidthInputError(`ports ${ports} have ${pooled.slots} slots but the period has ${config.expected_slots}`);
+    throw new BandwidthInputError(`ports ${ports()} have ${pooled.slots} slots but the period has ${config.expected_slots}`);
   }
   const ranked = pooled.series[0]?.values.length ?? 0;
   if (ranked === 0) {
     // Billing the commit alone would hide a metering outage as "no burst".
-    throw new BandwidthInputError(`ports ${ports} have no known sample in ${pooled.slots} slots: the ${config.percentile.toFixed()}th cannot be computed`);
+    throw new BandwidthInputError(`ports ${ports()} have no known sample in ${pooled.slots} slots: the ${config.percentile.toFixed()}th cannot be computed`);
   }
   const index = rankIndex(config.method, percentOf(config.percentile), ranked);
   const rates = pooled.series.map((s) => ({ name: s.name, mbps: new Decimal(selectInPlace(s.values, index)).dividedBy(BITS_PER_MBPS) }));

@@ -10,9 +10,9 @@ import type { PortSamples } from '../inputs';
  * - in / out: Σin or Σout only
  * A slot is known only when every reading the direction needs (each member,
  * each needed direction) is known: a sum with a hole would under-bill, so
- * it is never zero-filled silently. Unknown slots are dropped or, for
- * rrdtool's PERCENT (unknown sorts lowest), counted as zero, by the caller's
- * choice; either way they are counted.
+ * it is never zero-filled silently. Unknown slots are then dropped or, for
+ * rrdtool's PERCENT (unknown sorts lowest), counted as zero, by the
+ * caller's choice; either way they are counted.
  */
 export const DIRECTIONS = ['max_of_in_out', 'aggregate', 'per_sample_max', 'in', 'out'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
@@ -22,7 +22,7 @@ export interface PooledSeries {
   /** Slots in the input period. */
   slots: number;
   known: number;
-  /** One series per ranked quantity: two for max_of_in_out, else one. Unknown slots are absent (drop) or 0 (zero). */
+  /** One series per ranked quantity: in and out for max_of_in_out, else one. Unknown slots are absent (drop) or 0 (zero). */
   series: Array<{ name: 'in' | 'out' | 'aggregate' | 'per_sample_max'; values: Float64Array }>;
 }
 
@@ -34,44 +34,71 @@ export class BandwidthInputError extends Error {
   }
 }
 
-export function poolSeries(ports: readonly PortSamples[], direction: Direction, missing: MissingSamples): PooledSeries {
+/**
+ * Working memory for `poolSeries`, reusable across calls: allocating two
+ * 8,640-slot arrays per port-month costs more than ranking them. The series
+ * returned are views into it, valid until its next use.
+ */
+export class Scratch {
+  private buffer = new Float64Array(0);
+
+  take(length: number): Float64Array {
+    if (this.buffer.length < length) this.buffer = new Float64Array(length);
+    return this.buffer.subarray(0, length);
+  }
+}
+
+export function poolSeries(ports: readonly PortSamples[], direction: Direction, missing: MissingSamples, scratch = new Scratch()): PooledSeries {
   const slots = checkShape(ports);
-  const needIn = direction !== 'out';
-  const needOut = direction !== 'in';
-  const twoSeries = direction === 'max_of_in_out';
-  const a = new Float64Array(slots);
-  const b = new Float64Array(twoSeries ? slots : 0);
+  const memory = scratch.take(2 * slots);
+  // Σin and Σout per slot; NaN marks "some member unknown" and survives every later addition.
+  const sumIn = memory.subarray(0, slots);
+  const sumOut = memory.subarray(slots);
+  if (direction === 'in') sumOut.fill(0);
+  if (direction === 'out') sumIn.fill(0);
+  let first = true;
+  for (const port of ports) {
+    if (direction !== 'out') accumulate(sumIn, port.in, first, port.portId, 'in');
+    if (direction !== 'in') accumulate(sumOut, port.out, first, port.portId, 'out');
+    first = false;
+  }
+  // Compact in place (kept ≤ s, so nothing unread is overwritten): sumIn becomes the ranked series, sumOut the second one.
+  const zero = missing === 'zero';
+  const aggregate = direction === 'aggregate';
+  const perSampleMax = direction === 'per_sample_max';
+  const onlyOut = direction === 'out';
   let kept = 0;
   let known = 0;
   for (let s = 0; s < slots; s++) {
-    let sumIn = 0;
-    let sumOut = 0;
-    let complete = true;
-    for (const port of ports) {
-      if (needIn) {
-        const v = port.in[s];
-        if (v === null || v === undefined) complete = false;
-        else sumIn += reading(v, port.portId, 'in', s);
+    const i = sumIn[s]!;
+    const o = sumOut[s]!;
+    if (Number.isNaN(i) || Number.isNaN(o)) {
+      if (zero) {
+        sumIn[kept] = 0;
+        sumOut[kept++] = 0;
       }
-      if (needOut) {
-        const v = port.out[s];
-        if (v === null || v === undefined) complete = false;
-        else sumOut += reading(v, port.portId, 'out', s);
-      }
+      continue;
     }
-    if (complete) {
-      if (!Number.isSafeInteger(sumIn + sumOut)) throw new BandwidthInputError(`pool rate in slot ${s} exceeds 2^53 bit/s and cannot be summed exactly`);
-      known++;
-      a[kept] = direction === 'aggregate' ? sumIn + sumOut : direction === 'per_sample_max' ? Math.max(sumIn, sumOut) : needIn ? sumIn : sumOut;
-      if (twoSeries) b[kept] = sumOut;
-      kept++;
-    } else if (missing === 'zero') {
-      kept++; // the typed array is already 0 there
-    }
+    // A float sum that reached 2^53 may have rounded; below it every sum of whole numbers is exact.
+    if (!(i + o <= Number.MAX_SAFE_INTEGER)) throw new BandwidthInputError(`pool rate in slot ${s} reaches 2^53 bit/s and cannot be summed exactly`);
+    known++;
+    sumIn[kept] = aggregate ? i + o : perSampleMax ? Math.max(i, o) : onlyOut ? o : i;
+    sumOut[kept++] = o;
   }
-  const take = (values: Float64Array) => values.subarray(0, kept);
-  if (direction === 'max_of_in_out') return { slots, known, series: [{ name: 'in', values: take(a) }, { name: 'out', values: take(b) }] };
-  return { slots, known, series: [{ name: direction, values: take(a) }] };
+  const ranked = sumIn.subarray(0, kept);
+  if (direction === 'max_of_in_out') return { slots, known, series: [{ name: 'in', values: ranked }, { name: 'out', values: sumOut.subarray(0, kept) }] };
+  return { slots, known, series: [{ name: direction, values: ranked }] };
+}
+
+/** Adds one member's readings into the sums (the first member writes them, so nothing needs zeroing). */
+function accumulate(sums: Float64Array, readings: ReadonlyArray<number | null>, first: boolean, portId: string, dir: 'in' | 'out'): void {
+  const slots = sums.length;
+  for (let s = 0; s < slots; s++) {
+    const v = readings[s];
+    if (v === null || v === undefined) sums[s] = NaN;
+    else if (Number.isSafeInteger(v) && v >= 0) sums[s] = first ? v : sums[s]! + v;
+    else throw new BandwidthInputError(`port ${portId} ${dir} slot ${s}: ${v} is not a whole, non-negative bit/s rate`);
+  }
 }
 
 /** Every port must cover the same slots in both directions; returns the slot count. */
@@ -90,9 +117,4 @@ function checkShape(ports: readonly PortSamples[]): number {
     }
   }
   return first.in.length;
-}
-
-function reading(v: number, portId: string, dir: 'in' | 'out', slot: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new BandwidthInputError(`port ${portId} ${dir} slot ${slot}: ${v} is not a whole, non-negative bit/s rate`);
-  return v;
 }
