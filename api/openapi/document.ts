@@ -82,7 +82,14 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
       responses: {
         [String(success.status)]: {
           description: success.description,
-          ...(success.schema ? { content: { [success.contentType ?? 'application/json']: { schema: success.schema } } } : {}),
+          ...(success.schema
+            ? {
+                content: {
+                  [success.contentType ?? 'application/json']: { schema: success.schema },
+                  ...Object.fromEntries((success.alternatives ?? []).map((a) => [a.contentType, { schema: a.schema }])),
+                },
+              }
+            : {}),
         },
         ...errorResponses(route),
       },

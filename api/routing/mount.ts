@@ -75,7 +75,8 @@ function validateInput(route: Route, req: Request): ValidatedInput {
   }
   let body: unknown = undefined;
   if (route.body) {
-    if (req.body === undefined) {
+    // An optional body (e.g. an asset transition's time) may be left out entirely.
+    if (req.body === undefined && !route.body.safeParse(undefined).success) {
       errors.push({ in: 'body', field: '', code: 'required', message: 'a JSON request body is required' });
     } else {
       const parsed = parseInput(route.body, req.body, 'body');

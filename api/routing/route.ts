@@ -82,7 +82,15 @@ interface RouteBase<P extends MaybeSchema, Q extends MaybeSchema, B extends Mayb
   params?: P;
   query?: Q;
   body?: B;
-  success: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  success: {
+    status: number;
+    description: string;
+    schema?: z.ZodType;
+    /** Media type of `schema` when not JSON. */
+    contentType?: string;
+    /** Other media types the handler may answer with (e.g. JSON beside YAML), each documented. */
+    alternatives?: Array<{ contentType: string; schema: z.ZodType }>;
+  };
   /** Codes this operation can return beyond the ones every route of its kind can. */
   errors?: ErrorCode[];
 }

@@ -23,5 +23,5 @@ export const bundleItemsSchema = z.strictObject({
     .refine((a) => new Set(a.map((x) => x.addon)).size === a.length, 'must not repeat an add-on'),
 });
 
-export const bundleDiscountSchema = z.strictObject({ percent_off: percent });
+export const bundleDiscountSchema = z.strictObject({ percent_off: percent.refine((p) => p.greaterThan(0), 'must be greater than 0') });
 export type BundleDiscount = Normalized<z.output<typeof bundleDiscountSchema>>;

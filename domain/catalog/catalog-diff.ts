@@ -21,7 +21,7 @@ export interface CatalogChange {
   index: number | null;
   /** Existing items' ids; filled in for created items once applied. */
   id: string | null;
-  /** Changed fields of an update or publish_version, in file order; `status`/`active` when it is archived/deactivated. */
+  /** Changed fields of an update or publish_version, in a fixed order; `status`/`active` when it is archived/deactivated. */
   fields: string[];
   /** publish_version: the current version and the one the file's definition becomes. */
   from_version?: number;

@@ -25,7 +25,14 @@ export function parseCatalogText(format: CatalogFormat, text: string): ParsedTex
 
 function parseYaml(text: string): ParsedText {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length === 0) return { ok: true, document: doc.toJS({ maxAliasCount: 100 }) };
+  if (doc.errors.length === 0) {
+    try {
+      return { ok: true, document: doc.toJS({ maxAliasCount: 100 }) };
+    } catch (error) {
+      // Too many aliases (a "billion laughs" file) is refused here, not expanded.
+      return { ok: false, problems: [{ line: 1, column: 1, message: error instanceof Error ? error.message : String(error) }] };
+    }
+  }
   return {
     ok: false,
     problems: doc.errors.map((error) => {

@@ -24,8 +24,9 @@ export type CouponDiscount = Normalized<z.output<typeof couponDiscountSchema>>;
 export const COUPON_DURATIONS = ['once', 'repeating', 'forever'] as const;
 export type CouponDuration = (typeof COUPON_DURATIONS)[number];
 
+/** Absent means no restriction; an empty list would mean "nothing", so it is refused. */
 export const couponAppliesToSchema = z.strictObject({
-  plans: z.array(catalogCode).max(100).optional(),
-  products: z.array(catalogCode).max(100).optional(),
+  plans: z.array(catalogCode).min(1, 'must name at least one plan (leave it out to allow any)').max(100).optional(),
+  products: z.array(catalogCode).min(1, 'must name at least one product (leave it out to allow any)').max(100).optional(),
 });
 export type CouponAppliesTo = z.output<typeof couponAppliesToSchema>;

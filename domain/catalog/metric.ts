@@ -33,11 +33,17 @@ export const metricAggregationSchema = z.discriminatedUnion('type', [
 export type MetricAggregation = Normalized<z.output<typeof metricAggregationSchema>>;
 export type AggregationType = MetricAggregation['type'];
 
-export const metricFilterSchema = z.strictObject({
-  property,
-  operator: z.enum(['eq', 'neq', 'in', 'not_in']),
-  values: z.array(z.string().max(200)).min(1).max(100),
-});
+export const metricFilterSchema = z
+  .strictObject({
+    property,
+    operator: z.enum(['eq', 'neq', 'in', 'not_in']),
+    values: z.array(z.string().max(200)).min(1).max(100),
+  })
+  .superRefine((f, ctx) => {
+    if ((f.operator === 'eq' || f.operator === 'neq') && f.values.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `${f.operator} compares with exactly one value; use in or not_in for several` });
+    }
+  });
 export type MetricFilter = z.output<typeof metricFilterSchema>;
 
 export const groupBySchema = z

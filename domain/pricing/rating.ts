@@ -62,3 +62,8 @@ export function qty(value: Decimal): string {
 }
 
 export { Decimal };
+
+/** A price as an invoice line shows it: at least two decimals (2.50, 0.045, 1200.00), never an exponent. */
+export function priceText(value: Decimal): string {
+  return value.toFixed(Math.max(2, value.decimalPlaces()));
+}

@@ -22,7 +22,7 @@ export const updateAssetTypeSchema = z
   .strictObject({
     name: text(200).optional(),
     description: text(1000).nullish(),
-    prices: assetPricesSchema.optional(),
+    prices: assetPricesSchema.optional().meta({ description: 'Replaces the whole price book: give every currency to keep.' }),
     metadata: metadataSchema.optional(),
   })
   .meta({ id: 'UpdateAssetType', description: 'New prices apply to assets ordered from now on; existing assets keep theirs.' });
@@ -54,6 +54,7 @@ export const createAssetSchema = z
     currency: currencyCode.optional().meta({ description: "Defaults to the account's currency." }),
     nrc: nonNegativeDecimal.optional().meta({ description: "Contract price; defaults to the asset type's price." }),
     mrc: nonNegativeDecimal.optional().meta({ description: "Contract price; defaults to the asset type's price." }),
+    ordered_at: timestamp.optional().meta({ description: 'When it was ordered, for assets recorded after the fact (defaults to now).' }),
     description: text(500).nullish(),
     metadata: metadataSchema.optional(),
   })
@@ -62,7 +63,8 @@ export type CreateAssetInput = z.output<typeof createAssetSchema>;
 
 export const assetTransitionSchema = z
   .strictObject({ at: timestamp.optional().meta({ description: 'When it happened (defaults to now); not more than 5 minutes ahead.' }) })
-  .meta({ id: 'AssetTransition' });
+  .optional()
+  .meta({ id: 'AssetTransition', description: 'Optional: an empty or absent body means now.' });
 
 export const assetSchema = z
   .strictObject({

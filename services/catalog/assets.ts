@@ -65,7 +65,7 @@ export async function createAsset(tx: EntityManager, ctx: ChangeContext, input: 
     currency,
     nrc: input.nrc?.toFixed() ?? listPrice!.nrc,
     mrc: input.mrc?.toFixed() ?? listPrice!.mrc,
-    orderedAt: ctx.now,
+    orderedAt: input.ordered_at ? new Date(input.ordered_at) : ctx.now,
     activatedAt: null,
     disconnectedAt: null,
     description: input.description ?? null,
@@ -111,21 +111,26 @@ const TO: Record<Transition, AssetState> = { activate: 'active', disconnect: 'di
 
 /**
  * Moves an asset along ordered → active → disconnected (or ordered →
- * cancelled). Repeating a transition with the same time returns the asset
- * unchanged, so provisioning callbacks may be retried.
+ * cancelled). Provisioning callbacks are retried, so a transition already
+ * made answers with the asset unchanged when it is repeated without a time
+ * or with the time first reported, even after the asset moved on (a late
+ * activation retry after disconnection). Times may be back-dated, but not
+ * before the order, nor more than 5 minutes ahead of now.
  */
 export async function transitionAsset(tx: EntityManager, ctx: ChangeContext, id: string, transition: Transition, at: Date | undefined): Promise<Asset> {
   const asset = await loadForUpdate(tx, Asset, ctx.tenantId, id, 'asset');
-  const when = at ?? ctx.now;
-  const reached = transition === 'activate' ? asset.activatedAt : transition === 'disconnect' ? asset.disconnectedAt : null;
-  if (asset.state === TO[transition] && (transition === 'cancel' || reached?.getTime() === when.getTime())) return asset;
+  if (alreadyDone(asset, transition, at)) return asset;
   if (asset.state !== FROM[transition]) {
     throw new RackrateError('invalid_asset_transition', `Cannot ${transition} an asset that is ${asset.state}; it must be ${FROM[transition]}.`);
   }
+  const when = at ?? ctx.now;
   if (when.getTime() > ctx.now.getTime() + FUTURE_TOLERANCE_MS) {
     throw new RackrateError('validation_failed', 'The time is in the future.', {
       errors: [{ in: 'body', field: 'at', code: 'in_future', message: 'must not be more than 5 minutes ahead of now' }],
     });
+  }
+  if (transition === 'activate' && when < asset.orderedAt) {
+    throw new RackrateError('invalid_asset_transition', `Cannot activate before the order at ${asset.orderedAt.toISOString()}; give ordered_at when recording an older asset.`);
   }
   if (transition === 'disconnect' && asset.activatedAt && when < asset.activatedAt) {
     throw new RackrateError('invalid_asset_transition', `Cannot disconnect before the activation at ${asset.activatedAt.toISOString()}.`);
@@ -141,4 +146,17 @@ export async function transitionAsset(tx: EntityManager, ctx: ChangeContext, id:
       if (transition === 'disconnect') a.disconnectedAt = when;
     },
   });
+}
+
+/** Whether this transition already happened (at this time, if one is given). */
+function alreadyDone(asset: Asset, transition: Transition, at: Date | undefined): boolean {
+  const same = (recorded: Date | null) => recorded !== null && (at === undefined || recorded.getTime() === at.getTime());
+  switch (transition) {
+    case 'activate':
+      return same(asset.activatedAt);
+    case 'disconnect':
+      return same(asset.disconnectedAt);
+    case 'cancel':
+      return asset.state === 'cancelled';
+  }
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CATALOG_SECTIONS } from '../../domain/catalog/catalog-file';
 import { summarize, type CatalogChange, type ChangeAction } from '../../domain/catalog/catalog-diff';
 import { parseCatalogText, type CatalogFormat } from '../../domain/catalog/catalog-text';
+import { RackrateError } from '../../lib/errors';
 import type { ChangeContext } from '../change-context';
 import { diffCatalogFile } from './catalog-diff';
 import { executeChange } from './catalog-execute';
@@ -43,6 +44,20 @@ function inFileOrder(problems: FileProblem[]): FileProblem[] {
     .map(({ problem }) => problem);
 }
 
+/**
+ * A service refusing a change that passed the file's checks (a rule only the
+ * service knows, a code taken meanwhile) names fields of its own body; the
+ * caller needs them as paths in the file.
+ */
+function withFilePaths(error: unknown, item: string): unknown {
+  if (!(error instanceof RackrateError)) return error;
+  const errors = (error.errors.length > 0 ? error.errors : [{ in: 'body' as const, field: '', code: error.code, message: error.message }]).map((e) => ({
+    ...e,
+    field: e.field ? `${item}.${e.field}` : item,
+  }));
+  return new RackrateError(error.code, `${item}: ${error.message}`, { errors, headers: error.headers });
+}
+
 export async function applyCatalog(tx: EntityManager, ctx: ChangeContext, source: CatalogSource, options: ApplyCatalogOptions): Promise<CatalogApplyResult> {
   let document: unknown;
   if ('document' in source) {
@@ -53,14 +68,18 @@ export async function applyCatalog(tx: EntityManager, ctx: ChangeContext, source
     document = parsed.document;
   }
   const read = readCatalogDocument(document, options.describe);
-  const diff = await diffCatalogFile(tx, ctx.tenantId, read.file, read.unread);
+  const diff = await diffCatalogFile(tx, ctx, read.file, read.unread);
   const problems = inFileOrder([...read.problems, ...diff.problems]);
   if (problems.length > 0) throw catalogFileError(problems);
 
   if (!options.dryRun) {
     for (const change of diff.changes) {
       if (change.action === 'unchanged' || change.action === 'not_in_file') continue;
-      change.id = await executeChange(tx, ctx, change, read.file);
+      try {
+        change.id = await executeChange(tx, ctx, change, read.file);
+      } catch (error) {
+        throw withFilePaths(error, `${change.section}[${String(change.index)}]`);
+      }
     }
   }
   return { dryRun: options.dryRun, applied: !options.dryRun, changes: diff.changes, summary: summarize(diff.changes) };

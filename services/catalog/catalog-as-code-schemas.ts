@@ -15,6 +15,27 @@ export const exportCatalogQuery = z.strictObject({
     .meta({ description: 'Also export archived items (with `status: archived`) and deactivated promotion codes (`active: false`).' }),
 });
 
+const items = (what: string) =>
+  z.array(z.record(z.string(), z.unknown())).meta({ description: `${what}, sorted by code.` });
+
+/**
+ * The catalogue file as export writes it. Items are documented loosely here:
+ * each is the create body of its kind (plus `status`, or `active` for
+ * promotion codes) with unset and default fields left out.
+ */
+export const catalogDocumentSchema = z
+  .strictObject({
+    rackrate_catalog: z.literal(1).meta({ description: 'The file format version.' }),
+    products: items('CreateProduct bodies'),
+    billable_metrics: items('CreateBillableMetric bodies'),
+    plans: items('CreatePlan bodies (plans and add-ons), each with its current definition'),
+    bundles: items('CreateBundle bodies'),
+    coupons: items('CreateCoupon bodies'),
+    promotion_codes: items('CreatePromotionCode bodies, naming their coupon by code'),
+    asset_types: items('CreateAssetType bodies, naming their product by code'),
+  })
+  .meta({ id: 'CatalogFile', description: 'A catalogue file (docs/catalog-as-code.md).' });
+
 export const applyCatalogSchema = z
   .strictObject({
     format: z.enum(CATALOG_FORMATS).optional().meta({ description: 'How `content` is written; required with `content`.' }),

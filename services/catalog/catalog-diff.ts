@@ -16,7 +16,7 @@ import {
 } from '../../domain/catalog/catalog-references';
 import { catalogProblems, type FileProblem } from './catalog-problems';
 import type { CatalogFile, ReadItem, UnreadItem } from './catalog-read';
-import { loadCatalogState, referenceContextOf, type CatalogState } from './catalog-state';
+import { loadCatalogState, referenceContextOf } from './catalog-state';
 
 /**
  * The changes a read catalogue file makes to the tenant's catalogue, and
@@ -27,7 +27,6 @@ import { loadCatalogState, referenceContextOf, type CatalogState } from './catal
  * existing plan version keeps a product archived after it was published.
  */
 export interface FileDiff {
-  state: CatalogState;
   changes: CatalogChange[];
   problems: FileProblem[];
 }
@@ -105,7 +104,23 @@ function referenceProblems(change: CatalogChange, file: CatalogFile, context: Re
   }
 }
 
-export async function diffCatalogFile(tx: EntityManager, tenantId: string, file: CatalogFile, unread: UnreadItem[] = []): Promise<FileDiff> {
+/**
+ * Deadlines a new coupon or promotion code sets must lie ahead, as their
+ * create services require (`assertFuture`); checked here too so a dry run
+ * finds them. Existing items keep theirs, passed or not.
+ */
+function deadlineProblems(change: CatalogChange, file: CatalogFile, now: Date): FileProblem[] {
+  if (change.action !== 'create') return [];
+  const at = `${change.section}[${String(change.index)}]`;
+  const past = (value: string | undefined, field: string): FileProblem[] =>
+    value !== undefined && new Date(value) <= now ? [{ kind: 'schema', field: `${at}.${field}`, code: 'not_in_future', message: 'must be in the future' }] : [];
+  if (change.section === 'coupons') return past(file.coupons.find((c) => c.index === change.index)?.input.redeem_by, 'redeem_by');
+  if (change.section === 'promotion_codes') return past(file.promotion_codes.find((p) => p.index === change.index)?.input.expires_at, 'expires_at');
+  return [];
+}
+
+export async function diffCatalogFile(tx: EntityManager, at: { tenantId: string; now: Date }, file: CatalogFile, unread: UnreadItem[] = []): Promise<FileDiff> {
+  const { tenantId, now } = at;
   const state = await loadCatalogState(tx, tenantId);
   const desired = Object.fromEntries(
     CATALOG_SECTIONS.map((section) => [section, file[section].map((item): DesiredItem => ({ index: item.index, file: item.file }))]),
@@ -116,6 +131,7 @@ export async function diffCatalogFile(tx: EntityManager, tenantId: string, file:
   for (const change of diff.changes) {
     if (change.index === null) continue;
     problems.push(...catalogProblems([change.section, change.index], referenceProblems(change, file, context)));
+    problems.push(...deadlineProblems(change, file, now));
   }
-  return { state, changes: diff.changes, problems };
+  return { changes: diff.changes, problems };
 }

@@ -10,7 +10,7 @@ import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
 import { loadCatalogContext } from './catalog-context';
 import type { CreateCouponInput, UpdateCouponInput } from './coupon-schemas';
-import { archived, codeTaken, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
+import { archived, assertFuture, codeTaken, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
 
 export function couponRepresentation(c: Coupon) {
   return {
@@ -46,6 +46,7 @@ export async function checkCouponScope(tx: EntityManager, tenantId: string, appl
 }
 
 export async function createCoupon(tx: EntityManager, ctx: ChangeContext, input: CreateCouponInput): Promise<Coupon> {
+  assertFuture(input.redeem_by, 'redeem_by', ctx.now);
   const problems = await checkCouponScope(tx, ctx.tenantId, input.applies_to);
   if (problems.length > 0) throw invalidCatalog(problems);
   const coupon = tx.create(Coupon, {

@@ -146,10 +146,11 @@ export async function publishPlanVersion(
 ): Promise<{ plan: Plan; version: PlanVersion; published: boolean }> {
   const plan = await loadForUpdate(tx, Plan, ctx.tenantId, id, 'plan');
   if (plan.status === 'archived') throw archived('plan', plan.code);
-  await assertDefinition(tx, ctx.tenantId, plan.kind, definition);
   const current = await getPlanVersion(tx, ctx.tenantId, plan, plan.currentVersion);
   const candidate = newVersion(ctx, plan.id, plan.currentVersion + 1, definition);
+  // Identical to what is published: nothing to do, even if a product it uses was archived since.
   if (candidate.definitionHash === current.definitionHash) return { plan, version: current, published: false };
+  await assertDefinition(tx, ctx.tenantId, plan.kind, definition);
 
   const before = planRepresentation(plan, current);
   await tx.insert(PlanVersion, candidate);

@@ -8,7 +8,7 @@ import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
 import type { CreatePromotionCodeInput } from './coupon-schemas';
-import { insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
+import { assertFuture, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
 
 export function promotionCodeRepresentation(p: PromotionCode) {
   return {
@@ -28,6 +28,7 @@ export function promotionCodeRepresentation(p: PromotionCode) {
 }
 
 export async function createPromotionCode(tx: EntityManager, ctx: ChangeContext, input: CreatePromotionCodeInput): Promise<PromotionCode> {
+  assertFuture(input.expires_at, 'expires_at', ctx.now);
   const coupon = await tx.findOneBy(Coupon, { tenantId: ctx.tenantId, code: input.coupon });
   if (!coupon) throw invalidCatalog([problem(['coupon'], 'unknown_coupon', `no coupon with code "${input.coupon}"`)]);
   if (coupon.status === 'archived') throw invalidCatalog([problem(['coupon'], 'archived_coupon', `coupon "${input.coupon}" is archived`)]);

@@ -113,3 +113,11 @@ export async function saveChange<T extends Versioned, R extends object>(
   await recordChange(tx, ctx, { action: change.action, resourceType: change.resourceType, resourceId: row.id, before, after: change.represent(row) });
   return row;
 }
+
+/** A deadline given at creation must lie ahead: a coupon that can never be redeemed is a mistake. */
+export function assertFuture(value: string | undefined | null, field: string, now: Date): void {
+  if (value == null || new Date(value) > now) return;
+  throw new RackrateError('validation_failed', `${field} must be in the future.`, {
+    errors: [{ in: 'body', field, code: 'not_in_future', message: 'must be in the future' }],
+  });
+}

@@ -1,6 +1,6 @@
 import { allRoutes } from '../../api/app';
 import type { Route } from '../../api/routing/route';
-import { CATALOG_TABLES, colocationDefinition, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
+import { CATALOG_TABLES, catalogFootprint, colocationDefinition, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestApi, type TestApi, type TestResponse } from '../support/http';
 import { createTestTenant, type TestTenant } from '../support/tenants';
@@ -296,7 +296,7 @@ describe("catalogue references to B's items fail like references to nothing", ()
   /** A's request naming B's item and naming nothing: same status, code and field errors (ids aside), and nothing written anywhere. */
   async function expectSameAsMissing(path: string, body: (ref: string) => unknown, bRef: string, missingRef: string): Promise<TestResponse> {
     const before = await snapshotOfB();
-    const counts = await db.asSuperuser(async (c) => (await c.query(`SELECT ${CATALOG_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`)).rows);
+    const footprint = await catalogFootprint(db);
     const viaB = await api.request('POST', path, { key: a.adminKey, body: body(bRef) });
     const viaNothing = await api.request('POST', path, { key: a.adminKey, body: body(missingRef) });
     expect(viaB.status).toBe(422);
@@ -305,7 +305,7 @@ describe("catalogue references to B's items fail like references to nothing", ()
     expect(scrub(viaB, bRef)).toEqual(scrub(viaNothing, missingRef));
     expect(scrub(viaB, bRef)).not.toContain(b.id);
     expect(await snapshotOfB()).toEqual(before);
-    expect(await db.asSuperuser(async (c) => (await c.query(`SELECT ${CATALOG_TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`)).rows)).toEqual(counts);
+    expect(await catalogFootprint(db)).toEqual(footprint);
     return viaB;
   }
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CATALOG_TABLES, COLO_CATALOG_YAML } from '../support/catalog-file';
+import { APPLY_WRITES_TO, COLO_CATALOG_YAML } from '../support/catalog-file';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestApi, type TestApi } from '../support/http';
 import { createTestTenant, type TestTenant } from '../support/tenants';
@@ -27,7 +27,7 @@ const file = (name: string, content: string) => {
 async function rowCounts(tenantId: string): Promise<Record<string, number>> {
   return db.asSuperuser(async (c) => {
     const out: Record<string, number> = {};
-    for (const table of CATALOG_TABLES) {
+    for (const table of APPLY_WRITES_TO) {
       out[table] = Number((await c.query(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`, [tenantId])).rows[0].n);
     }
     return out;

@@ -105,7 +105,7 @@ coupons:
 promotion_codes:
   - code: COLO2027
     coupon: first-quarter-half-off
-    expires_at: "2027-12-31T23:59:59Z"
+    expires_at: "2035-12-31T23:59:59Z"
     first_time_only: true
 asset_types:
   - code: xc-smf
@@ -116,5 +116,5 @@ asset_types:
       USD: { nrc: "500.00", mrc: "300.00" }
 `;
 
-/** Every catalogue table, for "nothing was written" checks. */
-export const CATALOG_TABLES = ['products', 'billable_metrics', 'plans', 'plan_versions', 'bundles', 'coupons', 'promotion_codes', 'asset_types', 'audit_log', 'outbox_events'];
+/** Every table an apply writes to (catalogue, audit, outbox), for "nothing was written" checks. */
+export const APPLY_WRITES_TO = ['products', 'billable_metrics', 'plans', 'plan_versions', 'bundles', 'coupons', 'promotion_codes', 'asset_types', 'audit_log', 'outbox_events'];

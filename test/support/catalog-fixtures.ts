@@ -122,8 +122,8 @@ export async function catalogFootprint(db: TestDatabase): Promise<Record<string,
 export async function expectRejected(db: TestDatabase, send: () => Promise<TestResponse>, status: number, code: string): Promise<TestResponse> {
   const before = await catalogFootprint(db);
   const res = await send();
-  // Status and body together, so a failure shows what came back.
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
+  // The whole answer in the message, so a failure shows what came back.
+  if (res.status !== status || res.body?.code !== code) throw new Error(`expected ${status} ${code}, got ${res.status}: ${res.text}`);
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(await catalogFootprint(db)).toEqual(before);
   return res;
@@ -133,7 +133,6 @@ export async function expectRejected(db: TestDatabase, send: () => Promise<TestR
 export function fieldErrors(res: TestResponse): string[] {
   return (res.body.errors as Array<{ field: string; code: string }>).map((e) => `${e.field} ${e.code}`);
 }
-
 
 /** One of each catalogue resource for a tenant, as the tenant-isolation matrix needs them. */
 export interface TenantCatalog {

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../lib/clock';
 import { loadConfig, type Config } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
 import { createApiKeyAuthenticator } from '../../services/auth/api-key-authenticator';
+import { assertConformance } from './conformance';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestTenant, type TestTenant } from './tenants';
 
@@ -71,6 +72,7 @@ export async function startTestApi(
       const text = await response.text();
       let parsed: unknown = text;
       if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') parsed = JSON.parse(text);
+      assertConformance(method, path, response.status, response.headers.get('content-type'), parsed);
       return { status: response.status, headers: response.headers, body: parsed, text };
     },
     async close() {

@@ -25,13 +25,13 @@ import { catalogListQuery, created, idParams } from './shared';
 const typeTags = ['Catalog: asset types'];
 const assetTags = ['Assets'];
 
-const transitionRoute = (transition: 'activate' | 'disconnect' | 'cancel', summary: string, description: string) =>
+const transitionRoute = (transition: 'activate' | 'disconnect', summary: string, description: string) =>
   tenantRoute({
     method: 'post', path: `/v1/assets/{id}/${transition}`, operationId: `${transition}Asset`, summary, description, tags: assetTags,
     auth: 'tenant', permission: 'write', params: idParams, body: assetTransitionSchema,
     success: { status: 200, description: 'The asset', schema: assetSchema }, errors: ['invalid_asset_transition'],
     async handler({ tx, change, params, body }) {
-      const asset = await transitionAsset(tx, change, params.id, transition, body.at ? new Date(body.at) : undefined);
+      const asset = await transitionAsset(tx, change, params.id, transition, body?.at ? new Date(body.at) : undefined);
       return { status: 200, body: assetRepresentation(asset) };
     },
   });
@@ -107,7 +107,23 @@ export const assetRoutes = [
       return { status: 200, body: assetRepresentation(await getAsset(tx, tenantId, params.id)) };
     },
   }),
-  transitionRoute('activate', 'Activate an asset', 'Reported by provisioning: billing (NRC, then MRC) starts at `at`. Repeating the same call returns the asset unchanged.'),
-  transitionRoute('disconnect', 'Disconnect an asset', 'Billing of the MRC stops at `at`. Repeating the same call returns the asset unchanged.'),
-  transitionRoute('cancel', 'Cancel an ordered asset', 'An asset that was never activated is cancelled and never billed.'),
+  transitionRoute(
+    'activate',
+    'Activate an asset',
+    'Reported by provisioning: billing (NRC, then MRC) starts at `at` (not before the order). Repeated without `at` or with the first time, it returns the asset unchanged.',
+  ),
+  transitionRoute(
+    'disconnect',
+    'Disconnect an asset',
+    'Billing of the MRC stops at `at`. Repeated without `at` or with the first time, it returns the asset unchanged.',
+  ),
+  tenantRoute({
+    method: 'post', path: '/v1/assets/{id}/cancel', operationId: 'cancelAsset', summary: 'Cancel an ordered asset', tags: assetTags,
+    description: 'An asset that was never activated is cancelled and never billed. Repeating it returns the asset unchanged.',
+    auth: 'tenant', permission: 'write', params: idParams,
+    success: { status: 200, description: 'The asset', schema: assetSchema }, errors: ['invalid_asset_transition'],
+    async handler({ tx, change, params }) {
+      return { status: 200, body: assetRepresentation(await transitionAsset(tx, change, params.id, 'cancel', undefined)) };
+    },
+  }),
 ];

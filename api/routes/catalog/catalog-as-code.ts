@@ -5,6 +5,7 @@ import {
   applyCatalogSchema,
   catalogApplyResultRepresentation,
   catalogApplyResultSchema,
+  catalogDocumentSchema,
   exportCatalogQuery,
 } from '../../../services/catalog/catalog-as-code-schemas';
 import { exportCatalog } from '../../../services/catalog/catalog-export';
@@ -22,11 +23,18 @@ export const catalogAsCodeRoutes = [
       'applying the export changes nothing. `format=yaml` (default) answers application/yaml text; `format=json` answers the ' +
       'same document as an application/json object. See docs/catalog-as-code.md for the format.',
     auth: 'tenant', permission: 'read', query: exportCatalogQuery,
-    success: { status: 200, description: 'The catalogue file', schema: z.string(), contentType: 'application/yaml' },
+    // One route answers two media types and a route documents one: the range covers both, the handler sets which.
+    success: {
+      status: 200,
+      description: 'The catalogue file: YAML by default, JSON with format=json',
+      schema: z.string().meta({ description: 'The catalogue file as YAML text.' }),
+      contentType: 'application/yaml',
+      alternatives: [{ contentType: 'application/json', schema: catalogDocumentSchema }],
+    },
     async handler({ tx, tenantId, query }) {
       const document = await exportCatalog(tx, tenantId, { includeArchived: query.include_archived === 'true' });
       if (query.format === 'json') return { status: 200, body: document, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
-      return { status: 200, body: formatCatalogText('yaml', document) };
+      return { status: 200, body: formatCatalogText('yaml', document), headers: { 'Content-Type': 'application/yaml; charset=utf-8' } };
     },
   }),
   tenantRoute({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Decimal, max, ZERO } from '../../money/decimal';
+import { max, ZERO } from '../../money/decimal';
 import { nonNegativeDecimal } from '../decimal-input';
 import type { QuantityInput } from '../inputs';
-import { line, qty, ratingOf, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type Rating } from '../rating';
 
 /**
  * Committed power: the committed kW is billed every period whatever the
@@ -21,7 +21,6 @@ export const committedKwConfig = z.strictObject({
 });
 export type CommittedKwConfig = z.output<typeof committedKwConfig>;
 
-const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function rateCommittedKw(config: CommittedKwConfig, input: QuantityInput): Rating {
   const measured = input.quantity;
@@ -29,9 +28,9 @@ export function rateCommittedKw(config: CommittedKwConfig, input: QuantityInput)
   const overage = max(ZERO, measured.minus(config.committed_kw));
   return ratingOf(
     [
-      line(`Committed ${qty(config.committed_kw)} kW at ${price(config.price_per_kw)}`, config.committed_kw, config.price_per_kw, config.committed_kw.times(config.price_per_kw)),
+      line(`Committed ${qty(config.committed_kw)} kW at ${priceText(config.price_per_kw)}`, config.committed_kw, config.price_per_kw, config.committed_kw.times(config.price_per_kw)),
       line(
-        `Overage ${qty(overage)} kW above ${qty(config.committed_kw)} kW committed (${qty(measured)} kW measured) at ${price(config.overage_price_per_kw)}`,
+        `Overage ${qty(overage)} kW above ${qty(config.committed_kw)} kW committed (${qty(measured)} kW measured) at ${priceText(config.overage_price_per_kw)}`,
         overage,
         config.overage_price_per_kw,
         overage.times(config.overage_price_per_kw),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { min } from '../../money/decimal';
 import type { QuantityInput } from '../inputs';
-import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
 import { requireNonNegative, tierLabel, unitPriceTiers, withBounds } from '../tiers';
 
 /**
@@ -32,7 +32,7 @@ export function rateGraduated(config: GraduatedConfig, input: QuantityInput): Ra
   const lines = priced.flatMap(({ tier, ref }): BreakdownLine[] => {
     const portion = min(quantity, ref.to ?? quantity).minus(ref.from);
     const label = tierLabel(ref, config.unit_label);
-    const units = line(`${label} at ${tier.unit_price.toFixed()}`, portion, tier.unit_price, portion.times(tier.unit_price), ref);
+    const units = line(`${label} at ${priceText(tier.unit_price)}`, portion, tier.unit_price, portion.times(tier.unit_price), ref);
     if (!tier.flat_fee || tier.flat_fee.isZero() || quantity.isZero()) return [units];
     return [units, line(`${label}: flat fee`, null, null, tier.flat_fee, ref)];
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Decimal, max, min, ZERO } from '../../money/decimal';
 import { decimalText, nonNegativeDecimal } from '../decimal-input';
 import type { QuantityInput } from '../inputs';
-import { line, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
 /**
  * Metered energy: the kWh the customer's PDUs recorded, less an included
@@ -27,7 +27,6 @@ export const meteredKwhConfig = z.strictObject({
 });
 export type MeteredKwhConfig = z.output<typeof meteredKwhConfig>;
 
-const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function rateMeteredKwh(config: MeteredKwhConfig, input: QuantityInput): Rating {
   const metered = input.quantity;
@@ -41,7 +40,7 @@ export function rateMeteredKwh(config: MeteredKwhConfig, input: QuantityInput): 
   }
   const steps = [`${qty(aboveAllowance)} kWh metered${config.included_kwh.greaterThan(0) ? ' above allowance' : ''}`];
   if (!config.pue.equals(1)) steps.push(`× PUE ${qty(config.pue)} = ${qty(billed)} kWh`);
-  lines.push(line(`${steps.join(' ')} at ${price(config.price_per_kwh)}`, billed, config.price_per_kwh, billed.times(config.price_per_kwh)));
+  lines.push(line(`${steps.join(' ')} at ${priceText(config.price_per_kwh)}`, billed, config.price_per_kwh, billed.times(config.price_per_kwh)));
   return ratingOf(lines, {
     quantity: billed,
     unitPrice: config.price_per_kwh,

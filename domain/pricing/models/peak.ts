@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Decimal, max, ZERO } from '../../money/decimal';
+import { max, ZERO } from '../../money/decimal';
 import { nonNegativeDecimal } from '../decimal-input';
 import type { SeriesInput } from '../inputs';
-import { line, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
 /**
  * Peak demand: the highest value of the period (typically the 15-minute
@@ -37,7 +37,6 @@ export const peakConfig = z
   }, EVEN_WITH_FIELD_ERRORS);
 export type PeakConfig = z.output<typeof peakConfig>;
 
-const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function ratePeak(config: PeakConfig, input: SeriesInput): Rating {
   const first = input.values[0];
@@ -55,11 +54,11 @@ export function ratePeak(config: PeakConfig, input: SeriesInput): Rating {
   const unit = config.unit_label ?? 'kW';
   const lines: BreakdownLine[] = [];
   let billed = peak;
-  let label = `Peak ${qty(peak)} ${unit} at ${price(config.unit_price)}`;
+  let label = `Peak ${qty(peak)} ${unit} at ${priceText(config.unit_price)}`;
   if (config.committed !== undefined && config.commit_price !== undefined) {
-    lines.push(line(`Committed ${qty(config.committed)} ${unit} at ${price(config.commit_price)}`, config.committed, config.commit_price, config.committed.times(config.commit_price)));
+    lines.push(line(`Committed ${qty(config.committed)} ${unit} at ${priceText(config.commit_price)}`, config.committed, config.commit_price, config.committed.times(config.commit_price)));
     billed = max(ZERO, peak.minus(config.committed));
-    label = `Peak ${qty(peak)} ${unit}: ${qty(billed)} ${unit} above commit at ${price(config.unit_price)}`;
+    label = `Peak ${qty(peak)} ${unit}: ${qty(billed)} ${unit} above commit at ${priceText(config.unit_price)}`;
   }
   lines.push(line(label, billed, config.unit_price, billed.times(config.unit_price)));
   return ratingOf(lines, {

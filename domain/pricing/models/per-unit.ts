@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nonNegativeDecimal } from '../decimal-input';
 import type { QuantityInput } from '../inputs';
-import { line, qty, ratingOf, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type Rating } from '../rating';
 
 /** Every unit at one price: 14 IPv4 addresses at 2.00 = 28.00. */
 export const perUnitConfig = z.strictObject({
@@ -15,7 +15,7 @@ export type PerUnitConfig = z.output<typeof perUnitConfig>;
 export function ratePerUnit(config: PerUnitConfig, input: QuantityInput): Rating {
   const label = config.unit_label ?? 'unit';
   const amount = input.quantity.times(config.unit_price);
-  return ratingOf([line(`${qty(input.quantity)} × ${label} at ${config.unit_price.toFixed()}`, input.quantity, config.unit_price, amount)], {
+  return ratingOf([line(`${qty(input.quantity)} × ${label} at ${priceText(config.unit_price)}`, input.quantity, config.unit_price, amount)], {
     quantity: input.quantity,
     unitPrice: config.unit_price,
   });

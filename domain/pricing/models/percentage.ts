@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Decimal, sum, ZERO } from '../../money/decimal';
 import { nonNegativeDecimal } from '../decimal-input';
 import type { TransactionsInput } from '../inputs';
-import { line, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
 /**
  * Percentage pricing on transactions, e.g. card payments a provider
@@ -60,12 +60,12 @@ export function ratePercentage(config: PercentageConfig, input: TransactionsInpu
   }
 
   const lines: BreakdownLine[] = [line(`${config.percent.toFixed()}% of ${qty(volume)} (${count(n)})`, volume, rate, volume.times(rate))];
-  if (!fixed.isZero()) lines.push(line(`Fixed fee: ${count(n)} at ${fixed.toFixed()}`, new Decimal(n), fixed, fixed.times(n)));
+  if (!fixed.isZero()) lines.push(line(`Fixed fee: ${count(n)} at ${priceText(fixed)}`, new Decimal(n), fixed, fixed.times(n)));
   if (config.min_fee && raises.length > 0) {
-    lines.push(line(`Minimum fee: ${count(raises.length)} raised to ${config.min_fee.toFixed()}`, new Decimal(raises.length), null, sum(raises)));
+    lines.push(line(`Minimum fee: ${count(raises.length)} raised to ${priceText(config.min_fee)}`, new Decimal(raises.length), null, sum(raises)));
   }
   if (config.max_fee && caps.length > 0) {
-    lines.push(line(`Maximum fee: ${count(caps.length)} capped at ${config.max_fee.toFixed()}`, new Decimal(caps.length), null, sum(caps).negated()));
+    lines.push(line(`Maximum fee: ${count(caps.length)} capped at ${priceText(config.max_fee)}`, new Decimal(caps.length), null, sum(caps).negated()));
   }
   return ratingOf(lines, {
     quantity: volume,

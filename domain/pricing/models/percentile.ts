@@ -5,7 +5,7 @@ import type { BandwidthInput } from '../inputs';
 import { BandwidthInputError, DIRECTIONS, poolSeries, Scratch, type MissingSamples } from '../percentile/combine';
 import { PERCENTILE_METHODS, percentOf, rankIndex } from '../percentile/rank-index';
 import { selectInPlace } from '../percentile/select';
-import { line, qty, ratingOf, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type Rating } from '../rating';
 
 /**
  * Burstable bandwidth billed on the 95th percentile of 5-minute rates:
@@ -68,7 +68,6 @@ const BITS_PER_MBPS = new Decimal(1_000_000);
 const scratch = new Scratch();
 
 /** Prices print with at least two decimals, as a customer reads them: 2.50, 0.125. */
-const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function ratePercentile(config: PercentileConfig, input: BandwidthInput): Rating {
   const pooled = poolSeries(input.ports, config.direction, config.missing_samples, scratch);
@@ -91,9 +90,9 @@ export function ratePercentile(config: PercentileConfig, input: BandwidthInput):
   const burst = max(ZERO, billed.minus(config.commit_mbps));
 
   const lines = [
-    line(`Committed ${qty(config.commit_mbps)} Mbps at ${price(config.commit_price)}`, config.commit_mbps, config.commit_price, config.commit_mbps.times(config.commit_price)),
+    line(`Committed ${qty(config.commit_mbps)} Mbps at ${priceText(config.commit_price)}`, config.commit_mbps, config.commit_price, config.commit_mbps.times(config.commit_price)),
     line(
-      `Burst ${qty(burst)} Mbps above commit at ${price(config.burst_price)}${capped ? ` (capped at the ${qty(speed)} Mbps port speed)` : ''}`,
+      `Burst ${qty(burst)} Mbps above commit at ${priceText(config.burst_price)}${capped ? ` (capped at the ${qty(speed)} Mbps port speed)` : ''}`,
       burst,
       config.burst_price,
       burst.times(config.burst_price),

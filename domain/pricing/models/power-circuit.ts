@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Decimal, sum } from '../../money/decimal';
 import { decimalText, nonNegativeDecimal } from '../decimal-input';
 import type { Circuit, CircuitsInput } from '../inputs';
-import { line, ratingOf, type Rating } from '../rating';
+import { line, priceText, ratingOf, type Rating } from '../rating';
 
 /**
  * A monthly price per power circuit, by breaker size. Each line shows the
@@ -67,7 +67,6 @@ export function usableKw(circuit: Pick<Circuit, 'volts' | 'amps' | 'phase'>, pow
   return rated.times(CONTINUOUS_LOAD);
 }
 
-const price = (value: Decimal): string => value.toFixed(Math.max(2, value.decimalPlaces()));
 
 export function ratePowerCircuit(config: PowerCircuitConfig, input: CircuitsInput): Rating {
   const bySize = new Map(config.prices.map((p) => [sizeKey(p), p.price]));
@@ -81,7 +80,7 @@ export function ratePowerCircuit(config: PowerCircuitConfig, input: CircuitsInpu
     if (amount === undefined) throw new Error(`circuit ${circuit.circuitId} (${key}) has no price in this plan`);
     const kw = usableKw(circuit, config.power_factor);
     kws.push(kw);
-    return line(`Circuit ${circuit.circuitId}: ${key}, ${kw.toFixed(2)} kW usable (80 %) at ${price(amount)}`, new Decimal(1), amount, amount);
+    return line(`Circuit ${circuit.circuitId}: ${key}, ${kw.toFixed(2)} kW usable (80 %) at ${priceText(amount)}`, new Decimal(1), amount, amount);
   });
   return ratingOf(lines, {
     quantity: new Decimal(input.circuits.length),

@@ -5,7 +5,7 @@ import { localParts, weekdayText, type LocalParts } from '../../time/local-time'
 import { isTimeZone } from '../../time/time-zones';
 import { decimalText, nonNegativeDecimal } from '../decimal-input';
 import type { SessionsInput } from '../inputs';
-import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
 /**
  * Remote hands: each session bills max(minimum, actual) minutes rounded up to
@@ -99,14 +99,14 @@ export function rateRemoteHands(config: RemoteHandsConfig, input: SessionsInput)
     const quantity = hours(new Decimal(billed));
     const description =
       `Remote hands ${local.date} ${formatClockTime(local.minutesOfDay)} (${band}${flags}): ` +
-      `${session.minutes} min, billed ${billed} min = ${quantity.toFixed()} h × ${rate.toFixed()}`;
+      `${session.minutes} min, billed ${billed} min = ${quantity.toFixed()} h × ${priceText(rate)}`;
     lines.push(line(description, quantity, rate, hours(rate.times(billed))));
   }
 
   const fee = config.expedite_fee ?? ZERO;
   if (expedited > 0) {
     const count = new Decimal(expedited);
-    lines.push(line(`Expedite fee: ${expedited} session${expedited === 1 ? '' : 's'} × ${fee.toFixed()}`, count, fee, count.times(fee)));
+    lines.push(line(`Expedite fee: ${expedited} session${expedited === 1 ? '' : 's'} × ${priceText(fee)}`, count, fee, count.times(fee)));
   }
   const usedHours = hours(bundleUsed);
   const leftHours = hours(bundleLeft);

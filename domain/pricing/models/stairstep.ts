@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZERO } from '../../money/decimal';
 import type { QuantityInput } from '../inputs';
-import { line, qty, ratingOf, type Rating } from '../rating';
+import { line, priceText, qty, ratingOf, type Rating } from '../rating';
 import { priceTiers, requireNonNegative, tierFor, tierLabel, withBounds } from '../tiers';
 
 /**
@@ -34,6 +34,6 @@ export function rateStairstep(config: StairstepConfig, input: QuantityInput): Ra
   if (!landed) throw new RangeError('the stairstep model needs at least one tier');
   const { tier, ref } = landed;
   const usage = quantity.isZero() ? 'charged at zero' : `${qty(quantity)} in use`;
-  const description = `${tierLabel(ref, config.unit_label)} at ${tier.price.toFixed()} (${usage})`;
+  const description = `${tierLabel(ref, config.unit_label)} at ${priceText(tier.price)} (${usage})`;
   return ratingOf([line(description, quantity, null, tier.price, ref)], { quantity, unitPrice: null });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { QuantityInput } from '../inputs';
-import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
 import { requireNonNegative, tierFor, tierLabel, unitPriceTiers, withBounds } from '../tiers';
 
 /**
@@ -29,7 +29,7 @@ export function rateVolume(config: VolumeConfig, input: QuantityInput): Rating {
   if (!landed) throw new RangeError('the volume model needs at least one tier');
   const { tier, ref } = landed;
   const label = tierLabel(ref, config.unit_label);
-  const lines: BreakdownLine[] = [line(`${label} at ${tier.unit_price.toFixed()}`, quantity, tier.unit_price, quantity.times(tier.unit_price), ref)];
+  const lines: BreakdownLine[] = [line(`${label} at ${priceText(tier.unit_price)}`, quantity, tier.unit_price, quantity.times(tier.unit_price), ref)];
   if (!zero && tier.flat_fee && !tier.flat_fee.isZero()) lines.push(line(`${label}: flat fee`, null, null, tier.flat_fee, ref));
   return ratingOf(lines, { quantity, unitPrice: tier.unit_price });
 }

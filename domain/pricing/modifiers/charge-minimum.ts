@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nonNegativeDecimal } from '../decimal-input';
-import { line, ratingOf, type Rating } from '../rating';
+import { line, priceText, ratingOf, type Rating } from '../rating';
 
 /**
  * Minimum commitment on one charge, with true-up: a customer committed to
@@ -18,7 +18,7 @@ export type ChargeMinimumConfig = z.output<typeof chargeMinimumConfig>;
 export function applyChargeMinimum(config: ChargeMinimumConfig, rating: Rating): Rating {
   if (rating.amount.greaterThanOrEqualTo(config.minimum)) return rating;
   const trueUp = line(
-    `Minimum commitment true-up (minimum ${config.minimum.toFixed()})`,
+    `Minimum commitment true-up (minimum ${priceText(config.minimum)})`,
     null,
     null,
     config.minimum.minus(rating.amount),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sum, type Decimal } from '../../money/decimal';
 import { nonNegativeDecimal } from '../decimal-input';
-import { line, type BreakdownLine } from '../rating';
+import { line, priceText, type BreakdownLine } from '../rating';
 
 /**
  * Minimum commitment across all of a subscription's charges for a period: a
@@ -20,7 +20,7 @@ export function subscriptionMinimumTrueUp(config: SubscriptionMinimumConfig, cha
   const total = sum(chargeAmounts);
   if (total.greaterThanOrEqualTo(config.minimum)) return null;
   return line(
-    `Subscription minimum commitment true-up (minimum ${config.minimum.toFixed()}, charges ${total.toFixed()})`,
+    `Subscription minimum commitment true-up (minimum ${priceText(config.minimum)}, charges ${priceText(total)})`,
     null,
     null,
     config.minimum.minus(total),

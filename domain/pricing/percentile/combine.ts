@@ -57,10 +57,16 @@ export function poolSeries(ports: readonly PortSamples[], direction: Direction, 
   if (direction === 'in') sumOut.fill(0);
   if (direction === 'out') sumIn.fill(0);
   let first = true;
+  let gaps = false;
   for (const port of ports) {
-    if (direction !== 'out') accumulate(sumIn, port.in, first, port.portId, 'in');
-    if (direction !== 'in') accumulate(sumOut, port.out, first, port.portId, 'out');
+    if (direction !== 'out') gaps = accumulate(sumIn, port.in, first, port.portId, 'in') || gaps;
+    if (direction !== 'in') gaps = accumulate(sumOut, port.out, first, port.portId, 'out') || gaps;
     first = false;
+  }
+  // The common case, one complete port ranked by direction: the readings are the series.
+  if (!gaps && ports.length === 1 && direction !== 'aggregate' && direction !== 'per_sample_max') {
+    if (direction === 'max_of_in_out') return { slots, known: slots, series: [{ name: 'in', values: sumIn }, { name: 'out', values: sumOut }] };
+    return { slots, known: slots, series: [{ name: direction, values: direction === 'in' ? sumIn : sumOut }] };
   }
   // Compact in place (kept ≤ s, so nothing unread is overwritten): sumIn becomes the ranked series, sumOut the second one.
   const zero = missing === 'zero';
@@ -90,15 +96,19 @@ export function poolSeries(ports: readonly PortSamples[], direction: Direction, 
   return { slots, known, series: [{ name: direction, values: ranked }] };
 }
 
-/** Adds one member's readings into the sums (the first member writes them, so nothing needs zeroing). */
-function accumulate(sums: Float64Array, readings: ReadonlyArray<number | null>, first: boolean, portId: string, dir: 'in' | 'out'): void {
+/** Adds one member's readings into the sums (the first member writes them, so nothing needs zeroing); true if one was unknown. */
+function accumulate(sums: Float64Array, readings: ReadonlyArray<number | null>, first: boolean, portId: string, dir: 'in' | 'out'): boolean {
   const slots = sums.length;
+  let gaps = false;
   for (let s = 0; s < slots; s++) {
     const v = readings[s];
-    if (v === null || v === undefined) sums[s] = NaN;
-    else if (Number.isSafeInteger(v) && v >= 0) sums[s] = first ? v : sums[s]! + v;
+    if (v === null || v === undefined) {
+      sums[s] = NaN;
+      gaps = true;
+    } else if (Number.isSafeInteger(v) && v >= 0) sums[s] = first ? v : sums[s]! + v;
     else throw new BandwidthInputError(`port ${portId} ${dir} slot ${s}: ${v} is not a whole, non-negative bit/s rate`);
   }
+  return gaps;
 }
 
 /** Every port must cover the same slots in both directions; returns the slot count. */

@@ -165,9 +165,30 @@ describe('asset life', () => {
     const events = await req('GET', `/v1/domain_events?resource_id=${asset.id}&type=asset.disconnected`);
     expect(events.body.data[0].data).toEqual(gone.body);
 
-    for (const [name, at] of [['activate', activatedAt], ['cancel', undefined], ['disconnect', after(asset, 3000)]] as const) {
+    // A late retry of the activation, after the disconnection, answers with the asset unchanged.
+    expect((await transition(asset.id, 'activate', activatedAt)).body).toEqual(gone.body);
+    for (const [name, at] of [['activate', after(asset, 1500)], ['cancel', undefined], ['disconnect', after(asset, 3000)]] as const) {
       await expectRejected(ctx.db, () => transition(asset.id, name, at), 409, 'invalid_asset_transition');
     }
+  });
+
+  it('takes transitions without a body, and refuses an activation before the order', async () => {
+    const asset = (await expectCreated(order('NYC1-XC-6'))) as { id: string; ordered_at: string };
+    const early = new Date(Date.parse(asset.ordered_at) - 86_400_000).toISOString();
+    await expectRejected(ctx.db, () => transition(asset.id, 'activate', early), 409, 'invalid_asset_transition');
+    const bare = await ctx.api.request('POST', `/v1/assets/${asset.id}/activate`, { key: ctx.tenant.adminKey });
+    expect(bare.status).toBe(200);
+    expect(bare.body.state).toBe('active');
+    // Repeated without a time: unchanged.
+    const again = await ctx.api.request('POST', `/v1/assets/${asset.id}/activate`, { key: ctx.tenant.adminKey });
+    expect(again.body).toEqual(bare.body);
+  });
+
+  it('records an older asset with its order time, so it can be activated back then', async () => {
+    const orderedAt = '2026-01-05T09:00:00.000Z';
+    const asset = await expectCreated(order('NYC1-XC-7', { ordered_at: orderedAt }));
+    const res = await transition(asset.id, 'activate', '2026-01-10T00:00:00.000Z');
+    expect(res.body).toMatchObject({ state: 'active', ordered_at: orderedAt, activated_at: '2026-01-10T00:00:00.000Z' });
   });
 
   it('activates at the time of the call when no time is given', async () => {
@@ -186,7 +207,8 @@ describe('asset life', () => {
     expect((await transition(asset.id, 'activate', activatedAt)).status).toBe(200);
     // Activating again at another time.
     await expectRejected(ctx.db, () => transition(asset.id, 'activate', after(asset, 6000)), 409, 'invalid_asset_transition');
-    await expectRejected(ctx.db, () => transition(asset.id, 'activate'), 409, 'invalid_asset_transition');
+    // Without a time, a repeated activation is a retry: unchanged.
+    expect((await transition(asset.id, 'activate')).body).toMatchObject({ activated_at: activatedAt, version: 2 });
     // Disconnecting before the activation.
     await expectRejected(ctx.db, () => transition(asset.id, 'disconnect', after(asset, 4999)), 409, 'invalid_asset_transition');
     // Cancelling an active asset.
@@ -234,7 +256,7 @@ describe('listing assets', () => {
     expect(ids(await req('GET', '/v1/assets?state=cancelled'))).toEqual(['NYC1-XC-5']);
     expect(ids(await req('GET', '/v1/assets?state=disconnected&limit=100'))).toEqual(['NYC1-XC-1', 'NYC1-XC-3']);
     expect(ids(await req('GET', '/v1/assets?provider_asset_id=NYC1-CAB-0413'))).toEqual(['NYC1-CAB-0413']);
-    expect(ids(await req('GET', `/v1/assets?account_id=${usd}&state=active&limit=100`))).toEqual(['NYC1-XC-2', 'NYC1-XC-4']);
+    expect(ids(await req('GET', `/v1/assets?account_id=${usd}&state=active&limit=100`))).toEqual(['NYC1-XC-2', 'NYC1-XC-4', 'NYC1-XC-6', 'NYC1-XC-7']);
     expect(ids(await req('GET', `/v1/assets?account_id=${gbp}&state=active`))).toEqual([]);
     const expected = all.filter((a) => a.account_id === usd && a.state === 'ordered').map((a) => a.provider_asset_id).sort();
     expect(ids(await req('GET', `/v1/assets?account_id=${usd}&state=ordered&limit=100`))).toEqual(expected);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { seedCatalog } from '../../support/catalog-fixtures';
-import { CATALOG_TABLES, COLO_CATALOG_YAML } from '../../support/catalog-file';
+import { APPLY_WRITES_TO, COLO_CATALOG_YAML } from '../../support/catalog-file';
 import { useApiTest } from '../../support/http';
 import { createTestKey, createTestTenant, type TestTenant } from '../../support/tenants';
 
@@ -18,7 +18,7 @@ const exportYaml = async (key: string, query = '') => (await request(key, 'GET',
 async function rowCounts(tenantId: string): Promise<Record<string, number>> {
   return ctx.db.asSuperuser(async (c) => {
     const out: Record<string, number> = {};
-    for (const table of CATALOG_TABLES) {
+    for (const table of APPLY_WRITES_TO) {
       out[table] = Number((await c.query(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`, [tenantId])).rows[0].n);
     }
     return out;
@@ -54,7 +54,7 @@ describe('export', () => {
     const extras: Array<[string, unknown]> = [
       ['/v1/plans', { code: 'xc-addon', kind: 'addon', name: 'XC', definition: { billing_interval: 'month', currencies: ['USD'], applies_to_plans: ['colo-standard'], charges: [{ key: 'xc', product: 'cross-connect', type: 'recurring', prices: { USD: { model: 'per_unit', unit_price: '300.00' } } }] } }],
       ['/v1/bundles', { code: 'starter', name: 'Starter', items: { plan: 'colo-standard', addons: [{ addon: 'xc-addon', quantity: 2 }] }, discount: { percent_off: '5.50' } }],
-      ['/v1/coupons', { code: 'welcome', name: 'Welcome', discount: { type: 'amount', amount_off: { USD: '100.00' } }, duration: 'once', redeem_by: '2027-06-30T00:00:00+02:00', metadata: { campaign: 'spring' } }],
+      ['/v1/coupons', { code: 'welcome', name: 'Welcome', discount: { type: 'amount', amount_off: { USD: '100.00' } }, duration: 'once', redeem_by: '2035-06-30T00:00:00+02:00', metadata: { campaign: 'spring' } }],
       ['/v1/promotion_codes', { code: 'Hello2027', coupon: 'welcome', max_redemptions: 50 }],
       ['/v1/asset_types', { code: 'cab-full', name: 'Full cabinet', product: 'cabinet', category: 'cabinet', prices: { USD: { nrc: '0', mrc: '1200.00' }, EUR: { nrc: '0', mrc: '1100.00' } } }],
       ['/v1/products', { code: 'legacy', name: 'Legacy product' }],
@@ -78,7 +78,7 @@ describe('export', () => {
     expect(doc.asset_types[0]).toMatchObject({ product: 'cabinet', prices: { EUR: { nrc: '0', mrc: '1100' }, USD: { nrc: '0', mrc: '1200' } } });
     expect(doc.coupons[0]).toEqual({
       code: 'welcome', name: 'Welcome', discount: { type: 'amount', amount_off: { USD: '100' } }, duration: 'once',
-      redeem_by: '2027-06-29T22:00:00.000Z', metadata: { campaign: 'spring' },
+      redeem_by: '2035-06-29T22:00:00.000Z', metadata: { campaign: 'spring' },
     });
     expect(Object.keys(doc.plans[0])).toEqual(['code', 'kind', 'name', 'definition']);
     expect(Object.keys(doc.plans[0].definition.charges[2])).toEqual(['key', 'product', 'type', 'metric', 'prices', 'included_quantity']);
@@ -362,6 +362,14 @@ bundles:
     const metric = res.body.errors.find((e: { field: string }) => e.field === 'billable_metrics[0].aggregation');
     expect(metric.message).toMatch(/^cannot change once created \(the catalogue has \{"type":"sum","property":"kwh"\}\)/);
     expect(await rowCounts(tenant.id)).toEqual(before);
+  });
+
+  it('finds the rules the create services add (a deadline already passed) in a dry run, by path', async () => {
+    const tenant = await freshTenant();
+    const file = edited(['expires_at: "2035-12-31T23:59:59Z"', 'expires_at: "2020-01-01T00:00:00Z"']);
+    const res = await apply(tenant.adminKey, file, { dry_run: true });
+    expect(res.status).toBe(400);
+    expect(problemsOf(res.body)).toEqual(['promotion_codes[0].expires_at not_in_future']);
   });
 
   it('names the line and column of a YAML or JSON syntax error', async () => {

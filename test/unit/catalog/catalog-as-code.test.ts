@@ -90,6 +90,13 @@ describe('catalogue files', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.problems[0]).toMatchObject({ line, column });
   });
+
+  it('refuse to expand an alias bomb', () => {
+    let text = 'a: &a [x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 0, prev = 'a'; i < 8; prev = `l${i}`, i += 1) text += `l${i}: &l${i} [${Array(9).fill(`*${prev}`).join(', ')}]\n`;
+    const parsed = parseCatalogText('yaml', text);
+    expect(parsed).toEqual({ ok: false, problems: [expect.objectContaining({ message: expect.stringMatching(/alias/) })] });
+  });
 });
 
 describe('jsonErrorOffset', () => {

@@ -47,7 +47,7 @@ describe('graduated pricing at every tier boundary', () => {
   it('reads as tiers on the invoice, with fees on their own lines', () => {
     const lines = rateGraduated(transit, quantity('600')).lines;
     expect(lines.map((l) => [l.description, l.quantity?.toFixed() ?? null, l.amount.toFixed()])).toEqual([
-      ['Tier 1: 1–100 GB at 0.1', '100', '10'],
+      ['Tier 1: 1–100 GB at 0.10', '100', '10'],
       ['Tier 2: 101–500 GB at 0.08', '400', '32'],
       ['Tier 2: 101–500 GB: flat fee', null, '5'],
       ['Tier 3: over 500 GB at 0.05', '100', '5'],
@@ -65,7 +65,7 @@ describe('graduated pricing at every tier boundary', () => {
   it('shows zero usage as one zero line for the first tier, with no fee', () => {
     const rating = rateGraduated(transit, quantity('0'));
     expect(rating.lines).toHaveLength(1);
-    expect(rating.lines[0]).toMatchObject({ description: 'Tier 1: 1–100 GB at 0.1', tier: { index: 0 } });
+    expect(rating.lines[0]).toMatchObject({ description: 'Tier 1: 1–100 GB at 0.10', tier: { index: 0 } });
     expect(rating.lines[0]?.amount.isZero()).toBe(true);
   });
 
@@ -83,9 +83,9 @@ describe('graduated pricing at every tier boundary', () => {
     const rating = rateGraduated(config, quantity('3'));
     expect(rating.amount.toFixed()).toBe('45');
     expect(rating.lines.map((l) => l.description)).toEqual([
-      'Tier 1: up to 0.5 TB at 20',
-      'Tier 2: over 0.5 up to 2.5 TB at 15',
-      'Tier 3: over 2.5 TB at 10',
+      'Tier 1: up to 0.5 TB at 20.00',
+      'Tier 2: over 0.5 up to 2.5 TB at 15.00',
+      'Tier 3: over 2.5 TB at 10.00',
     ]);
   });
 

@@ -80,7 +80,7 @@ describe('charge minimum', () => {
     expect(rating.amount.toFixed()).toBe(total);
     const last = rating.lines.at(-1);
     if (trueUp === null) expect(rating.lines).toHaveLength(1);
-    else expect(last).toEqual({ description: 'Minimum commitment true-up (minimum 500)', quantity: null, unitPrice: null, amount: d(trueUp) });
+    else expect(last).toEqual({ description: 'Minimum commitment true-up (minimum 500.00)', quantity: null, unitPrice: null, amount: d(trueUp) });
   });
 
   it('keeps the rating’s quantity, unit price and details', () => {
@@ -106,7 +106,7 @@ describe('subscription minimum', () => {
 
   it('adds the shortfall across all charges: 5000.00 − (3000.00 + 1000.00 + 200.00) = 800.00', () => {
     expect(subscriptionMinimumTrueUp(commit, [d('3000'), d('1000'), d('200')])).toEqual({
-      description: 'Subscription minimum commitment true-up (minimum 5000, charges 4200)',
+      description: 'Subscription minimum commitment true-up (minimum 5000.00, charges 4200.00)',
       quantity: null,
       unitPrice: null,
       amount: d('800'),

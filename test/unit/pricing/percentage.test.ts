@@ -20,11 +20,11 @@ describe('percentage pricing', () => {
     expect(rating.lines.map((l) => [l.description, l.amount.toFixed()])).toEqual([
       // 1015.00 × 0.029
       ['2.9% of 1015 (3 transactions)', '29.435'],
-      ['Fixed fee: 3 transactions at 0.3', '0.9'],
+      ['Fixed fee: 3 transactions at 0.30', '0.9'],
       // 0.50 − 0.445
-      ['Minimum fee: 1 transaction raised to 0.5', '0.055'],
+      ['Minimum fee: 1 transaction raised to 0.50', '0.055'],
       // −(29.30 − 25.00)
-      ['Maximum fee: 1 transaction capped at 25', '-4.3'],
+      ['Maximum fee: 1 transaction capped at 25.00', '-4.3'],
     ]);
     expect(rating.details).toEqual({ transactions: 3, raised_to_minimum: 1, capped_at_maximum: 1 });
     expect(rating.quantity?.toFixed()).toBe('1015');

@@ -45,15 +45,15 @@ describe('remote_hands: worked examples', () => {
     const rating = rateRemoteHands(config, input([session(SAT_10, 40, { expedited: true }), session(TUE_10, 40)]));
     // Lines in start order. Tue 45 min × 120 = 90.00; Sat 45 min × 180 (120 × 1.5) = 135.00; one expedite 75.00. Total 300.00.
     expect(rating.lines.map((l) => [l.description, l.amount.toFixed()])).toEqual([
-      ['Remote hands 2026-03-10 10:00 (business hours): 40 min, billed 45 min = 0.75 h × 120', '90'],
-      ['Remote hands 2026-03-14 10:00 (after hours ×1.5, expedited): 40 min, billed 45 min = 0.75 h × 180', '135'],
-      ['Expedite fee: 1 session × 75', '75'],
+      ['Remote hands 2026-03-10 10:00 (business hours): 40 min, billed 45 min = 0.75 h × 120.00', '90'],
+      ['Remote hands 2026-03-14 10:00 (after hours ×1.5, expedited): 40 min, billed 45 min = 0.75 h × 180.00', '135'],
+      ['Expedite fee: 1 session × 75.00', '75'],
     ]);
     expect(rating.amount.toFixed()).toBe('300');
     expect(rating.quantity?.toFixed()).toBe('1.5');
     // An override says so, whichever way it goes.
     const agreed = rateRemoteHands(config, input([session(TUE_10, 61, { afterHours: true })]));
-    expect(agreed.lines[0]?.description).toBe('Remote hands 2026-03-10 10:00 (after hours ×1.5 by agreement): 61 min, billed 75 min = 1.25 h × 180');
+    expect(agreed.lines[0]?.description).toBe('Remote hands 2026-03-10 10:00 (after hours ×1.5 by agreement): 61 min, billed 75 min = 1.25 h × 180.00');
   });
 
   // A 40-minute job bills 45 min: 0.75 h × 120 = 90.00 in business hours, 0.75 h × 180 = 135.00 after hours.

@@ -34,7 +34,7 @@ describe('stairstep pricing at every tier boundary', () => {
   });
 
   it('reads as the tier with its one price', () => {
-    expect(rateStairstep(crossConnects, quantity('12')).lines[0]?.description).toBe('Tier 2: 11–25 cross-connects at 900 (12 in use)');
+    expect(rateStairstep(crossConnects, quantity('12')).lines[0]?.description).toBe('Tier 2: 11–25 cross-connects at 900.00 (12 in use)');
     expect(rateStairstep(crossConnects, quantity('0')).lines[0]?.description).toBe('0 cross-connects: no charge');
   });
 
@@ -43,7 +43,7 @@ describe('stairstep pricing at every tier boundary', () => {
     const rating = rateStairstep(reserved, quantity('0'));
     // 0 charged as tier 1: 500.00
     expect(rating.amount.toFixed()).toBe('500');
-    expect(rating.lines[0]).toMatchObject({ description: 'Tier 1: 1–10 at 500 (charged at zero)', tier: { index: 0 } });
+    expect(rating.lines[0]).toMatchObject({ description: 'Tier 1: 1–10 at 500.00 (charged at zero)', tier: { index: 0 } });
   });
 
   it('defaults zero_quantity to free and rejects other values', () => {
