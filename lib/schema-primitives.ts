@@ -51,3 +51,21 @@ export const locale = z
 export const email = z.email({ message: 'must be an e-mail address' }).max(254);
 
 export const timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-25T12:00:00.000Z' });
+
+/**
+ * Values by currency (a price book, amounts off, minimums), e.g. `{ "USD": …, "EUR": … }`. The keys
+ * are checked against the currency list here rather than as a 150-value enum, so the OpenAPI
+ * document states the value schema once instead of once per currency.
+ */
+export function perCurrency<T extends z.ZodType>(value: T) {
+  return z
+    .record(z.string().regex(/^[A-Z]{3}$/, 'keys must be three-letter upper-case ISO 4217 codes such as USD'), value)
+    .superRefine((record, ctx) => {
+      for (const key of Object.keys(record)) {
+        if (/^[A-Z]{3}$/.test(key) && !CURRENCY_CODES.includes(key)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is not an ISO 4217 currency Rackrate can bill in' });
+        }
+      }
+    })
+    .meta({ description: 'By ISO 4217 currency code.', propertyNames: { pattern: '^[A-Z]{3}$' } });
+}

@@ -80,17 +80,22 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
       responses: {
-        [String(success.status)]: {
-          description: success.description,
-          ...(success.schema
-            ? {
-                content: {
-                  [success.contentType ?? 'application/json']: { schema: success.schema },
-                  ...Object.fromEntries((success.alternatives ?? []).map((a) => [a.contentType, { schema: a.schema }])),
-                },
-              }
-            : {}),
-        },
+        ...Object.fromEntries(
+          [{ status: success.status, description: success.description }, ...(success.otherStatuses ?? [])].map(({ status, description }) => [
+            String(status),
+            {
+              description,
+              ...(success.schema
+                ? {
+                    content: {
+                      [success.contentType ?? 'application/json']: { schema: success.schema },
+                      ...Object.fromEntries((success.alternatives ?? []).map((a) => [a.contentType, { schema: a.schema }])),
+                    },
+                  }
+                : {}),
+            },
+          ]),
+        ),
         ...errorResponses(route),
       },
     });

@@ -9,6 +9,7 @@ import type { Actor } from '../../services/change-context';
 import { readIdempotencyKey, runIdempotently, type IdempotencyScope } from '../http/idempotency';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem';
 import { requestIdOf } from '../http/request-id';
+import { unstorableText } from '../http/unstorable-text';
 import { parseInput } from '../http/validation';
 import type { AppDeps, HandlerResult, Route } from './route';
 
@@ -62,7 +63,10 @@ function validateInput(route: Route, req: Request): ValidatedInput {
     if (!parsed.ok) throw new RackrateError('not_found', `No resource at ${req.path}.`);
     params = parsed.value;
   }
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = [...unstorableText({ ...req.query }, 'query'), ...unstorableText(req.body, 'body')];
+  if (errors.length > 0) {
+    throw new RackrateError('validation_failed', errors.map((e) => `${e.field || e.in}: ${e.message}`).join('; '), { errors });
+  }
   let query: unknown = {};
   if (route.query) {
     const parsed = parseInput(route.query, { ...req.query }, 'query');

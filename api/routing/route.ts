@@ -90,6 +90,8 @@ interface RouteBase<P extends MaybeSchema, Q extends MaybeSchema, B extends Mayb
     contentType?: string;
     /** Other media types the handler may answer with (e.g. JSON beside YAML), each documented. */
     alternatives?: Array<{ contentType: string; schema: z.ZodType }>;
+    /** Other success statuses with the same body (e.g. 200 when a publish changed nothing). */
+    otherStatuses?: Array<{ status: number; description: string }>;
   };
   /** Codes this operation can return beyond the ones every route of its kind can. */
   errors?: ErrorCode[];

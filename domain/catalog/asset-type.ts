@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../../lib/schema-primitives';
+import { perCurrency } from '../../lib/schema-primitives';
 import { nonNegativeDecimal } from '../pricing/decimal-input';
 import type { Normalized } from './normalize';
 
@@ -16,7 +16,6 @@ export const assetPriceSchema = z.strictObject({
   mrc: nonNegativeDecimal.meta({ description: 'Monthly recurring charge while active.' }),
 });
 
-export const assetPricesSchema = z
-  .partialRecord(currencyCode, assetPriceSchema)
+export const assetPricesSchema = perCurrency(assetPriceSchema)
   .refine((m) => Object.keys(m).length > 0, 'must price at least one currency');
 export type AssetPrices = Normalized<z.output<typeof assetPricesSchema>>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../../lib/schema-primitives';
+import { perCurrency } from '../../lib/schema-primitives';
 import { percent, positiveDecimal } from '../pricing/decimal-input';
 import type { Normalized } from './normalize';
 import { catalogCode } from './status';
@@ -14,8 +14,7 @@ export const couponDiscountSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('percent'), percent_off: percent.refine((p) => p.greaterThan(0), 'must be greater than 0') }),
   z.strictObject({
     type: z.literal('amount'),
-    amount_off: z
-      .partialRecord(currencyCode, positiveDecimal)
+    amount_off: perCurrency(positiveDecimal)
       .refine((m) => Object.keys(m).length > 0, 'must give an amount in at least one currency'),
   }),
 ]);

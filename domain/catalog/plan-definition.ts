@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode } from '../../lib/schema-primitives';
+import { currencyCode, perCurrency } from '../../lib/schema-primitives';
 import { nonNegativeDecimal } from '../pricing/decimal-input';
 import { priceModelSchema } from '../pricing/price-model';
 import type { Normalized } from './normalize';
@@ -18,7 +18,6 @@ export type PlanKind = (typeof PLAN_KINDS)[number];
 
 export const BILLING_INTERVALS = ['month', 'quarter', 'year'] as const;
 
-const perCurrency = <T extends z.ZodType>(value: T) => z.partialRecord(currencyCode, value);
 
 export const chargeSchema = z
   .strictObject({

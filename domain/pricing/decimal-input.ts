@@ -36,3 +36,12 @@ export const percent = decimalText
     return value.greaterThanOrEqualTo(0) && value.lessThanOrEqualTo(100);
   }, 'must be between 0 and 100')
   .transform((text) => new Decimal(text));
+
+/**
+ * A decimal that must also satisfy `rule` (e.g. a power factor in (0, 1]).
+ * The rule only sees text that parsed, so a malformed value gets the format
+ * message, never an exception.
+ */
+export function decimalWhere(rule: (value: Decimal) => boolean, message: string) {
+  return decimalText.refine((text) => !valid(text) || rule(new Decimal(text)), message).transform((text) => new Decimal(text));
+}

@@ -38,7 +38,7 @@ export const priceModelSchema = z.discriminatedUnion('model', [
   powerCircuitConfig,
   committedKwConfig,
   meteredKwhConfig,
-]);
+]).meta({ id: 'PriceModel', description: 'A price model, chosen by `model` (docs/pricing.md).' });
 export type PriceModel = z.output<typeof priceModelSchema>;
 export type PriceModelName = PriceModel['model'];
 

@@ -51,9 +51,11 @@ async function seedNorthwindContract(tx: EntityManager, ctx: ChangeContext): Pro
   const site = await tx.findOneBy(Account, { tenantId: ctx.tenantId, externalId: 'CUST-1001-EWR' });
   const parent = await tx.findOneBy(Account, { tenantId: ctx.tenantId, externalId: 'CUST-1001' });
   if (!site || !parent) return;
+  // Ordered two weeks before the start of last month, in service since then.
   const activatedAt = new Date(Date.UTC(ctx.now.getUTCFullYear(), ctx.now.getUTCMonth() - 1, 1));
+  const orderedAt = new Date(activatedAt.getTime() - 14 * 86_400_000).toISOString();
   for (const [type, id] of [['cabinet-42u', 'EWR1-CAB-0412'], ['xc-smf', 'EWR1-XC-88817'], ['xc-smf', 'EWR1-XC-88818']] as const) {
-    const asset = await createAsset(tx, ctx, createAssetSchema.parse({ account_id: site.id, asset_type: type, provider_asset_id: id }));
+    const asset = await createAsset(tx, ctx, createAssetSchema.parse({ account_id: site.id, asset_type: type, provider_asset_id: id, ordered_at: orderedAt }));
     await transitionAsset(tx, ctx, asset.id, 'activate', activatedAt);
   }
   await createAsset(tx, ctx, createAssetSchema.parse({ account_id: site.id, asset_type: 'ipv4-29', provider_asset_id: 'EWR1-IP-203.0.113.8/29' }));

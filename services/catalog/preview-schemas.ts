@@ -13,12 +13,13 @@ const sample = z.int().min(0).max(Number.MAX_SAFE_INTEGER).nullable();
 
 export const usageByKind = {
   quantity: z.strictObject({ quantity: nonNegativeDecimal }),
-  transactions: z.strictObject({ transactions: z.array(nonNegativeDecimal).max(100_000) }),
+  transactions: z.strictObject({ transactions: z.array(nonNegativeDecimal).max(10_000) }),
   bandwidth: z.strictObject({
     ports: z
       .array(z.strictObject({ port_id: text(100), in: z.array(sample).max(9_000), out: z.array(sample).max(9_000) }))
       .min(1)
-      .max(50),
+      // A month of samples for four ports stays under the 1 MiB body limit; larger pools are rated from metering.
+      .max(4),
   }),
   series: z.strictObject({ values: z.array(nonNegativeDecimal).min(1).max(10_000) }),
   readings: z.strictObject({ readings: z.array(z.strictObject({ at: timestamp, quantity: nonNegativeDecimal })).max(10_000) }),

@@ -213,3 +213,27 @@ it('the problem type URI of an error resolves to its description', async () => {
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ code: 'validation_failed', status: 400, type: '/problems/validation_failed' });
 });
+
+describe('text PostgreSQL cannot store', () => {
+  it('refuses NUL characters and unpaired surrogates in the body, its keys and the query, naming each field', async () => {
+    const before = await footprint();
+    const res = await api.request('POST', '/v1/accounts', {
+      key: tenant.adminKey,
+      rawBody: '{"name":"Bad\\u0000name","currency":"USD","metadata":{"k\\ud800":"v"},"legal_name":"\\udc00x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string; code: string }) => `${e.field} ${e.code}`).sort()).toEqual([
+      'legal_name invalid_characters',
+      'metadata.k\ud800 invalid_characters',
+      'name invalid_characters',
+    ]);
+    const query = await api.request('GET', '/v1/accounts?external_id=a%00b', { key: tenant.adminKey });
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([expect.objectContaining({ in: 'query', field: 'external_id', code: 'invalid_characters' })]);
+    // A well-formed emoji pair is fine.
+    const emoji = await api.request('POST', '/v1/accounts', { key: tenant.adminKey, body: { name: 'Rack 🚀', currency: 'USD' } });
+    expect(emoji.status).toBe(201);
+    expect((await footprint()).accounts).toBe((before.accounts ?? 0) + 1);
+  });
+});

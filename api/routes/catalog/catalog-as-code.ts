@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { formatCatalogText } from '../../../domain/catalog/catalog-text';
 import { applyCatalog } from '../../../services/catalog/catalog-apply';
 import {
@@ -27,7 +26,8 @@ export const catalogAsCodeRoutes = [
     success: {
       status: 200,
       description: 'The catalogue file: YAML by default, JSON with format=json',
-      schema: z.string().meta({ description: 'The catalogue file as YAML text.' }),
+      // The same document in both media types: YAML is how it is written, not a different shape.
+      schema: catalogDocumentSchema,
       contentType: 'application/yaml',
       alternatives: [{ contentType: 'application/json', schema: catalogDocumentSchema }],
     },

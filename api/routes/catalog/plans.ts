@@ -76,7 +76,12 @@ export const planRoutes = [
       'Makes the definition the current version for new subscriptions; running subscriptions keep theirs (grandfathering) ' +
       'until migrated. An identical definition publishes nothing and answers 200 with the current version.',
     auth: 'tenant', permission: 'write', params: idParams, body: publishPlanVersionSchema,
-    success: { status: 201, description: 'The new version (200: unchanged, the current version)', schema: planVersionSchema },
+    success: {
+      status: 201,
+      description: 'The new version',
+      schema: planVersionSchema,
+      otherStatuses: [{ status: 200, description: 'The definition equals the current version: nothing was published' }],
+    },
     errors: ['invalid_catalog', 'catalog_item_archived'],
     async handler({ tx, change, params, body }) {
       const { plan, version, published } = await publishPlanVersion(tx, change, params.id, body.definition);

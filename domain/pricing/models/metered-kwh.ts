@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Decimal, max, min, ZERO } from '../../money/decimal';
-import { decimalText, nonNegativeDecimal } from '../decimal-input';
+import { max, min, ZERO } from '../../money/decimal';
+import { decimalWhere, nonNegativeDecimal } from '../decimal-input';
 import type { QuantityInput } from '../inputs';
 import { line, priceText, qty, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
@@ -13,9 +13,7 @@ import { line, priceText, qty, ratingOf, type BreakdownLine, type Rating } from 
  * 1,200 kWh metered, 500 included, PUE 1.4, 0.12 per kWh:
  * (1,200 − 500) × 1.4 = 980 kWh × 0.12 = 117.60.
  */
-const pue = decimalText
-  .refine((text) => new Decimal(text).greaterThanOrEqualTo(1), 'must be at least 1')
-  .transform((text) => new Decimal(text));
+const pue = decimalWhere((value) => value.greaterThanOrEqualTo(1), 'must be at least 1');
 
 export const meteredKwhConfig = z.strictObject({
   model: z.literal('metered_kwh'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Decimal, max, ZERO } from '../../money/decimal';
-import { decimalText, nonNegativeDecimal, positiveDecimal } from '../decimal-input';
+import { decimalWhere, nonNegativeDecimal, positiveDecimal } from '../decimal-input';
 import type { BandwidthInput } from '../inputs';
 import { BandwidthInputError, DIRECTIONS, poolSeries, Scratch, type MissingSamples } from '../percentile/combine';
 import { PERCENTILE_METHODS, percentOf, rankIndex } from '../percentile/rank-index';
@@ -12,15 +12,10 @@ import { line, priceText, qty, ratingOf, type Rating } from '../rating';
  * commit_mbps × commit_price always, plus (95th − commit) × burst_price
  * when above, the billed rate capped at the port speed. Method, direction
  * and missing-sample rule are the plan's convention, printed in `details`
- * (docs/pricing-sections/bandwidth-and-power.md). For a pool, commit_mbps
+ * (docs/pricing.md, "percentile"). For a pool, commit_mbps
  * is the pool's commit; per-port commits adding up to it may come later.
  */
-const percentile = decimalText
-  .refine((text) => {
-    const p = new Decimal(text);
-    return p.greaterThan(0) && p.lessThanOrEqualTo(100);
-  }, 'must be greater than 0 and at most 100')
-  .transform((text) => new Decimal(text));
+const percentile = decimalWhere((p) => p.greaterThan(0) && p.lessThanOrEqualTo(100), 'must be greater than 0 and at most 100');
 
 /** Cross-field rules run even when a field failed, so the catalogue lists every problem at once. */
 const EVEN_WITH_FIELD_ERRORS = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null };

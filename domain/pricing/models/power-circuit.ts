@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Decimal, sum } from '../../money/decimal';
-import { decimalText, nonNegativeDecimal } from '../decimal-input';
+import { decimalWhere, nonNegativeDecimal } from '../decimal-input';
 import type { Circuit, CircuitsInput } from '../inputs';
 import { line, priceText, ratingOf, type Rating } from '../rating';
 
@@ -13,12 +13,7 @@ import { line, priceText, ratingOf, type Rating } from '../rating';
  * √3 is irrational: the kW is computed with a 40-digit square root and
  * rounded to 2 decimals for display only; the price is per circuit, exact.
  */
-const powerFactor = decimalText
-  .refine((text) => {
-    const pf = new Decimal(text);
-    return pf.greaterThan(0) && pf.lessThanOrEqualTo(1);
-  }, 'must be greater than 0 and at most 1')
-  .transform((text) => new Decimal(text));
+const powerFactor = decimalWhere((pf) => pf.greaterThan(0) && pf.lessThanOrEqualTo(1), 'must be greater than 0 and at most 1');
 
 const circuitSize = z.object({
   volts: z.number().int().positive(),

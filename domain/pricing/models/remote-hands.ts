@@ -3,7 +3,7 @@ import { Decimal, min, ZERO } from '../../money/decimal';
 import { clockMinutes, clockTimeText, formatClockTime, parseClockTime } from '../../time/clock-time';
 import { localParts, weekdayText, type LocalParts } from '../../time/local-time';
 import { isTimeZone } from '../../time/time-zones';
-import { decimalText, nonNegativeDecimal } from '../decimal-input';
+import { decimalWhere, nonNegativeDecimal } from '../decimal-input';
 import type { SessionsInput } from '../inputs';
 import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
 
@@ -19,13 +19,6 @@ import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../r
  */
 const MINUTES_PER_HOUR = 60;
 
-const atLeastOne = (text: string) => {
-  try {
-    return new Decimal(text).greaterThanOrEqualTo(1);
-  } catch {
-    return true; // not a number at all: decimalText reports that already
-  }
-};
 
 export const remoteHandsConfig = z
   .strictObject({
@@ -35,7 +28,7 @@ export const remoteHandsConfig = z
     increment_minutes: z.number().int().min(1, 'must be at least 1 minute').max(1440),
     /** Evaluated at the session's start; start inclusive, end exclusive, within one day. */
     business_hours: z.strictObject({ days: z.array(weekdayText).min(1), start: clockTimeText, end: clockTimeText }),
-    after_hours_multiplier: decimalText.refine(atLeastOne, 'must be at least 1').transform((text) => new Decimal(text)),
+    after_hours_multiplier: decimalWhere((m) => m.greaterThanOrEqualTo(1), 'must be at least 1'),
     /** Per expedited session; none when absent. */
     expedite_fee: nonNegativeDecimal.optional(),
   })
