@@ -34,16 +34,15 @@ async function currentVersions(tx: EntityManager, tenantId: string): Promise<Map
 
 export async function loadCatalogState(tx: EntityManager, tenantId: string): Promise<CatalogState> {
   const where = { where: { tenantId } };
-  const [products, metrics, plans, versions, bundles, coupons, promotions, assetTypes] = await Promise.all([
-    tx.find(Product, where),
-    tx.find(BillableMetric, where),
-    tx.find(Plan, where),
-    currentVersions(tx, tenantId),
-    tx.find(Bundle, where),
-    tx.find(Coupon, where),
-    tx.find(PromotionCode, where),
-    tx.find(AssetType, where),
-  ]);
+  // One query at a time: a transaction is one connection.
+  const products = await tx.find(Product, where);
+  const metrics = await tx.find(BillableMetric, where);
+  const plans = await tx.find(Plan, where);
+  const versions = await currentVersions(tx, tenantId);
+  const bundles = await tx.find(Bundle, where);
+  const coupons = await tx.find(Coupon, where);
+  const promotions = await tx.find(PromotionCode, where);
+  const assetTypes = await tx.find(AssetType, where);
   const productCodes = new Map(products.map((p) => [p.id, p.code]));
   const couponCodes = new Map(coupons.map((c) => [c.id, c.code]));
 
