@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { toFieldErrors } from '../api/http/validation';
+import { toFieldErrors } from '../lib/zod-field-errors';
 import { createDataSource, migrate } from '../db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
 import { inTenantTransaction } from '../db/tenant-transaction';

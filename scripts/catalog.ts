@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
-import { toFieldErrors } from '../api/http/validation';
 import { createDataSource, migrate } from '../db/data-source';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
 import { inTenantTransaction } from '../db/tenant-transaction';
@@ -121,7 +120,7 @@ async function run(dataSource: DataSource, args: Args): Promise<string> {
       now: new Date(),
     };
     const result = await inTenantTransaction(dataSource, tenant.id, (tx) =>
-      applyCatalog(tx, ctx, { format, content }, { dryRun: args.switches.has('dry-run'), describe: toFieldErrors }),
+      applyCatalog(tx, ctx, { format, content }, { dryRun: args.switches.has('dry-run') }),
     );
     return report(result);
   }

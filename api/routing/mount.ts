@@ -10,7 +10,7 @@ import { readIdempotencyKey, runIdempotently, type IdempotencyScope } from '../h
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem';
 import { requestIdOf } from '../http/request-id';
 import { unstorableText } from '../http/unstorable-text';
-import { parseInput } from '../http/validation';
+import { parseInput } from '../../lib/zod-field-errors';
 import type { AppDeps, HandlerResult, Route } from './route';
 
 /** /v1/accounts/{id} → /v1/accounts/:id */

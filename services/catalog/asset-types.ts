@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { problem } from '../../domain/catalog/catalog-problem';
+import { checkAssetTypeReferences } from '../../domain/catalog/catalog-references';
 import { normalize } from '../../domain/catalog/normalize';
 import { AssetType } from '../../db/entities/catalog/asset-type';
 import { Product } from '../../db/entities/catalog/product';
@@ -9,6 +9,7 @@ import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
 import type { CreateAssetTypeInput, UpdateAssetTypeInput } from './asset-schemas';
+import { loadCatalogContext } from './catalog-context';
 import { archived, codeTaken, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
 
 export function assetTypeRepresentation(t: AssetType) {
@@ -30,9 +31,9 @@ export function assetTypeRepresentation(t: AssetType) {
 }
 
 export async function createAssetType(tx: EntityManager, ctx: ChangeContext, input: CreateAssetTypeInput): Promise<AssetType> {
-  const product = await tx.findOneBy(Product, { tenantId: ctx.tenantId, code: input.product });
-  if (!product) throw invalidCatalog([problem(['product'], 'unknown_product', `no product with code "${input.product}"`)]);
-  if (product.status === 'archived') throw invalidCatalog([problem(['product'], 'archived_product', `product "${input.product}" is archived`)]);
+  const problems = checkAssetTypeReferences(input.product, await loadCatalogContext(tx, ctx.tenantId));
+  if (problems.length > 0) throw invalidCatalog(problems);
+  const product = await tx.findOneByOrFail(Product, { tenantId: ctx.tenantId, code: input.product });
   const assetType = tx.create(AssetType, {
     tenantId: ctx.tenantId,
     id: uuidv7(ctx.now.getTime()),

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { problem, type CatalogProblem } from '../../domain/catalog/catalog-problem';
+import { checkBundleReferences } from '../../domain/catalog/catalog-references';
 import { normalize } from '../../domain/catalog/normalize';
 import { Bundle } from '../../db/entities/catalog/bundle';
 import { notFound } from '../../lib/errors';
@@ -8,6 +8,7 @@ import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
 import type { CreateBundleInput, UpdateBundleInput } from './bundle-schemas';
+import { loadCatalogContext } from './catalog-context';
 import { archived, codeTaken, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
 
 export function bundleRepresentation(b: Bundle) {
@@ -27,33 +28,8 @@ export function bundleRepresentation(b: Bundle) {
   };
 }
 
-/** The plan must be an active plan; each add-on an active add-on that may be added to that plan. */
-export async function checkBundleItems(tx: EntityManager, tenantId: string, items: Bundle['items']): Promise<CatalogProblem[]> {
-  const rows: Array<{ code: string; kind: string; status: string; applies_to: string[] | null }> = await tx.query(
-    `SELECT p.code, p.kind, p.status, v.definition->'applies_to_plans' AS applies_to
-       FROM plans p JOIN plan_versions v ON v.tenant_id = p.tenant_id AND v.plan_id = p.id AND v.version = p.current_version
-      WHERE p.tenant_id = $1 AND p.code = ANY($2)`,
-    [tenantId, [items.plan, ...items.addons.map((a) => a.addon)]],
-  );
-  const byCode = new Map(rows.map((r) => [r.code, r]));
-  const problems: CatalogProblem[] = [];
-  const plan = byCode.get(items.plan);
-  if (!plan || plan.kind !== 'plan') problems.push(problem(['items', 'plan'], 'unknown_plan', `no plan with code "${items.plan}"`));
-  else if (plan.status === 'archived') problems.push(problem(['items', 'plan'], 'archived_plan', `plan "${items.plan}" is archived`));
-  items.addons.forEach((a, i) => {
-    const addon = byCode.get(a.addon);
-    const at = ['items', 'addons', i, 'addon'];
-    if (!addon || addon.kind !== 'addon') problems.push(problem(at, 'unknown_addon', `no add-on with code "${a.addon}"`));
-    else if (addon.status === 'archived') problems.push(problem(at, 'archived_addon', `add-on "${a.addon}" is archived`));
-    else if (addon.applies_to && !addon.applies_to.includes(items.plan)) {
-      problems.push(problem(at, 'addon_not_for_plan', `add-on "${a.addon}" cannot be added to plan "${items.plan}"`));
-    }
-  });
-  return problems;
-}
-
 async function assertItems(tx: EntityManager, tenantId: string, items: Bundle['items']): Promise<void> {
-  const problems = await checkBundleItems(tx, tenantId, items);
+  const problems = checkBundleReferences(items, await loadCatalogContext(tx, tenantId));
   if (problems.length > 0) throw invalidCatalog(problems);
 }
 

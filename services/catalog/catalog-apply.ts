@@ -7,7 +7,7 @@ import type { ChangeContext } from '../change-context';
 import { diffCatalogFile } from './catalog-diff';
 import { executeChange } from './catalog-execute';
 import { catalogFileError, syntaxProblems, type FileProblem } from './catalog-problems';
-import { readCatalogDocument, type DescribeSchemaErrors } from './catalog-read';
+import { readCatalogDocument } from './catalog-read';
 
 /**
  * Applies a catalogue file: parse, read every item with the API's schemas,
@@ -21,7 +21,6 @@ export type CatalogSource = { format: CatalogFormat; content: string } | { docum
 
 export interface ApplyCatalogOptions {
   dryRun: boolean;
-  describe: DescribeSchemaErrors;
 }
 
 export interface CatalogApplyResult {
@@ -67,7 +66,7 @@ export async function applyCatalog(tx: EntityManager, ctx: ChangeContext, source
     if (!parsed.ok) throw catalogFileError(syntaxProblems(source.format, parsed.problems));
     document = parsed.document;
   }
-  const read = readCatalogDocument(document, options.describe);
+  const read = readCatalogDocument(document);
   const diff = await diffCatalogFile(tx, ctx, read.file, read.unread);
   const problems = inFileOrder([...read.problems, ...diff.problems]);
   if (problems.length > 0) throw catalogFileError(problems);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { toFieldErrors } from '../../lib/zod-field-errors';
 import { CATALOG_FILE_VERSION, CATALOG_SECTIONS, STATE_FIELD, itemKey, type CatalogSection, type FileItem } from '../../domain/catalog/catalog-file';
 import { normalize } from '../../domain/catalog/normalize';
 import { CATALOG_STATUSES } from '../../domain/catalog/status';
-import type { FieldError, FieldLocation } from '../../lib/errors';
 import { createAssetTypeSchema, type CreateAssetTypeInput } from './asset-schemas';
 import { createBundleSchema, type CreateBundleInput } from './bundle-schemas';
 import type { FileProblem } from './catalog-problems';
@@ -45,8 +45,6 @@ export interface UnreadItem {
   raw: Record<string, unknown>;
 }
 
-/** How zod errors become field errors: the API's own wording (api/http/validation.ts), passed in so services do not import the HTTP layer. */
-export type DescribeSchemaErrors = (error: z.ZodError, location: FieldLocation) => FieldError[];
 
 const SCHEMAS: { [S in CatalogSection]: z.ZodType<SectionInputs[S]> } = {
   products: createProductSchema,
@@ -125,13 +123,12 @@ function schemaProblem(field: string, code: string, message: string): FileProble
 }
 
 interface Sink {
-  describe: DescribeSchemaErrors;
   problems: FileProblem[];
   unread: UnreadItem[];
 }
 
 function readSection<S extends CatalogSection>(section: S, raw: unknown, sink: Sink): Array<ReadItem<S>> {
-  const { describe, problems } = sink;
+  const { problems } = sink;
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
     problems.push(schemaProblem(section, 'invalid_type', 'must be a list of items'));
@@ -149,7 +146,7 @@ function readSection<S extends CatalogSection>(section: S, raw: unknown, sink: S
     if (!result.ok) {
       sink.unread.push({ section, index, raw: value });
       for (const error of result.errors) {
-        for (const e of describe(error, 'body')) problems.push(schemaProblem(e.field ? `${at}.${e.field}` : at, e.code, e.message));
+        for (const e of toFieldErrors(error, 'body')) problems.push(schemaProblem(e.field ? `${at}.${e.field}` : at, e.code, e.message));
       }
       return;
     }
@@ -166,9 +163,9 @@ function readSection<S extends CatalogSection>(section: S, raw: unknown, sink: S
 }
 
 /** The whole file: its version marker, known sections only, every item read; absent sections are empty. */
-export function readCatalogDocument(document: unknown, describe: DescribeSchemaErrors): { file: CatalogFile; unread: UnreadItem[]; problems: FileProblem[] } {
+export function readCatalogDocument(document: unknown): { file: CatalogFile; unread: UnreadItem[]; problems: FileProblem[] } {
   const problems: FileProblem[] = [];
-  const sink: Sink = { describe, problems, unread: [] };
+  const sink: Sink = { problems, unread: [] };
   const root = isObject(document) ? document : {};
   if (!isObject(document)) problems.push(schemaProblem('', 'invalid_type', 'a catalogue file must be a mapping (an object) of sections'));
   else if (document.rackrate_catalog === undefined) {

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { problem, type CatalogProblem } from '../../domain/catalog/catalog-problem';
-import type { CouponAppliesTo } from '../../domain/catalog/coupon';
+import { checkCouponReferences } from '../../domain/catalog/catalog-references';
 import { normalize } from '../../domain/catalog/normalize';
 import { Coupon } from '../../db/entities/catalog/coupon';
 import { RackrateError, notFound } from '../../lib/errors';
@@ -33,21 +32,9 @@ export function couponRepresentation(c: Coupon) {
   };
 }
 
-export async function checkCouponScope(tx: EntityManager, tenantId: string, appliesTo: CouponAppliesTo): Promise<CatalogProblem[]> {
-  const context = await loadCatalogContext(tx, tenantId);
-  const problems: CatalogProblem[] = [];
-  (appliesTo.plans ?? []).forEach((code, i) => {
-    if (!context.plans.has(code)) problems.push(problem(['applies_to', 'plans', i], 'unknown_plan', `no plan or add-on with code "${code}"`));
-  });
-  (appliesTo.products ?? []).forEach((code, i) => {
-    if (!context.products.has(code)) problems.push(problem(['applies_to', 'products', i], 'unknown_product', `no product with code "${code}"`));
-  });
-  return problems;
-}
-
 export async function createCoupon(tx: EntityManager, ctx: ChangeContext, input: CreateCouponInput): Promise<Coupon> {
   assertFuture(input.redeem_by, 'redeem_by', ctx.now);
-  const problems = await checkCouponScope(tx, ctx.tenantId, input.applies_to);
+  const problems = checkCouponReferences(input.applies_to, await loadCatalogContext(tx, ctx.tenantId));
   if (problems.length > 0) throw invalidCatalog(problems);
   const coupon = tx.create(Coupon, {
     tenantId: ctx.tenantId,

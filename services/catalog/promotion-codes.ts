@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { problem } from '../../domain/catalog/catalog-problem';
+import { checkPromotionCodeReferences } from '../../domain/catalog/catalog-references';
 import { Coupon } from '../../db/entities/catalog/coupon';
 import { PromotionCode } from '../../db/entities/catalog/promotion-code';
 import { RackrateError, notFound } from '../../lib/errors';
@@ -7,6 +7,7 @@ import { uuidv7 } from '../../lib/ids';
 import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
+import { loadCatalogContext } from './catalog-context';
 import type { CreatePromotionCodeInput } from './coupon-schemas';
 import { assertFuture, insertUnique, invalidCatalog, loadForUpdate, saveChange } from './store';
 
@@ -29,9 +30,9 @@ export function promotionCodeRepresentation(p: PromotionCode) {
 
 export async function createPromotionCode(tx: EntityManager, ctx: ChangeContext, input: CreatePromotionCodeInput): Promise<PromotionCode> {
   assertFuture(input.expires_at, 'expires_at', ctx.now);
-  const coupon = await tx.findOneBy(Coupon, { tenantId: ctx.tenantId, code: input.coupon });
-  if (!coupon) throw invalidCatalog([problem(['coupon'], 'unknown_coupon', `no coupon with code "${input.coupon}"`)]);
-  if (coupon.status === 'archived') throw invalidCatalog([problem(['coupon'], 'archived_coupon', `coupon "${input.coupon}" is archived`)]);
+  const problems = checkPromotionCodeReferences(input.coupon, await loadCatalogContext(tx, ctx.tenantId));
+  if (problems.length > 0) throw invalidCatalog(problems);
+  const coupon = await tx.findOneByOrFail(Coupon, { tenantId: ctx.tenantId, code: input.coupon });
   const promotion = tx.create(PromotionCode, {
     tenantId: ctx.tenantId,
     id: uuidv7(ctx.now.getTime()),

@@ -8,7 +8,6 @@ import {
   exportCatalogQuery,
 } from '../../../services/catalog/catalog-as-code-schemas';
 import { exportCatalog } from '../../../services/catalog/catalog-export';
-import { toFieldErrors } from '../../http/validation';
 import { tenantRoute } from '../../routing/route';
 
 const tags = ['Catalog as code'];
@@ -49,7 +48,7 @@ export const catalogAsCodeRoutes = [
     errors: ['invalid_catalog', 'code_taken', 'catalog_item_archived'],
     async handler({ tx, change, body }) {
       const source = body.document !== undefined ? { document: body.document } : { format: body.format ?? 'yaml', content: body.content ?? '' };
-      const result = await applyCatalog(tx, change, source, { dryRun: body.dry_run, describe: toFieldErrors });
+      const result = await applyCatalog(tx, change, source, { dryRun: body.dry_run });
       return { status: 200, body: catalogApplyResultRepresentation(result) };
     },
   }),

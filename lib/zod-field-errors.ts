@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldError, FieldLocation } from '../../lib/errors';
+import type { FieldError, FieldLocation } from './errors';
 
 /**
  * Turns zod issues into field errors a person can act on: every problem in
