@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Decimal, ZERO } from '../money/decimal';
 import { nonNegativeDecimal } from './decimal-input';
-import { qty, type TierRef } from './rating';
+import { priceText, qty, type TierRef } from './rating';
 
 /**
  * Tiers shared by the graduated, volume and stairstep models.
@@ -85,14 +85,6 @@ export function withBounds<T extends Bounded>(tiers: readonly T[]): Array<{ tier
   });
 }
 
-/** The tier a quantity above zero lands in: the first whose up_to is at least the quantity. */
-export function tierFor<T extends Bounded>(tiers: readonly T[], quantity: Decimal): { tier: T; ref: TierRef } {
-  if (!quantity.greaterThan(0)) throw new RangeError(`quantity ${qty(quantity)} lies in no tier; tiers start above 0`);
-  const found = withBounds(tiers).find(({ ref }) => ref.to === null || quantity.lessThanOrEqualTo(ref.to));
-  if (!found) throw new RangeError(`quantity ${qty(quantity)} is above the last tier; the last tier must be open`);
-  return found;
-}
-
 /**
  * "Tier 2: 101–500 GB" for whole-number bounds, the convention on price
  * lists; "Tier 2: over 0.5 up to 2 TB" when a bound has a fraction, where
@@ -109,6 +101,44 @@ export function tierLabel(ref: TierRef, unitLabel: string | undefined): string {
   }
   const lower = ref.from.isZero() ? '' : `over ${qty(ref.from)} `;
   return `${name}: ${lower}up to ${qty(ref.to)}${unit}`;
+}
+
+export interface DescribedTier<T> {
+  tier: T;
+  ref: TierRef;
+  /** "Tier 2: 101–500 GB". */
+  label: string;
+  /** "Tier 2: 101–500 GB at 0.08": the tier's price line. */
+  priced: string;
+}
+
+/**
+ * Tiers with their bounds and invoice wording, computed once per parsed
+ * config (a WeakMap on the tier list) rather than on every rating: labels
+ * and price texts are most of a tiered rating's cost.
+ */
+const described = new WeakMap<object, Map<string, DescribedTier<Bounded>[]>>();
+
+export function describeTiers<T extends Bounded>(tiers: readonly T[], unitLabel: string | undefined, priceOf: (tier: T) => Decimal): DescribedTier<T>[] {
+  let byLabel = described.get(tiers);
+  if (!byLabel) described.set(tiers, (byLabel = new Map()));
+  const key = unitLabel ?? '';
+  let list = byLabel.get(key) as DescribedTier<T>[] | undefined;
+  if (!list) {
+    list = withBounds(tiers).map(({ tier, ref }) => {
+      const label = tierLabel(ref, unitLabel);
+      return { tier, ref, label, priced: `${label} at ${priceText(priceOf(tier))}` };
+    });
+    byLabel.set(key, list as DescribedTier<Bounded>[]);
+  }
+  return list;
+}
+
+/** The described tier a quantity lands in: the first for zero, else the first whose up_to holds it. */
+export function landedTier<T extends Bounded>(tiers: readonly DescribedTier<T>[], quantity: Decimal): DescribedTier<T> {
+  const found = quantity.isZero() ? tiers[0] : tiers.find(({ ref }) => ref.to === null || quantity.lessThanOrEqualTo(ref.to));
+  if (!found) throw new RangeError(`quantity ${qty(quantity)} lies in no tier; the last tier must be open`);
+  return found;
 }
 
 /** Refuses a negative quantity: tiers price usage, and a correction is a separate credit. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { min } from '../../money/decimal';
 import type { QuantityInput } from '../inputs';
-import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
-import { requireNonNegative, tierLabel, unitPriceTiers, withBounds } from '../tiers';
+import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { describeTiers, requireNonNegative, unitPriceTiers } from '../tiers';
 
 /**
  * Graduated (tiered) pricing: each portion of the quantity is priced at its
@@ -26,13 +26,12 @@ export type GraduatedConfig = z.output<typeof graduatedConfig>;
 export function rateGraduated(config: GraduatedConfig, input: QuantityInput): Rating {
   const quantity = input.quantity;
   requireNonNegative(quantity, 'graduated');
-  const tiers = withBounds(config.tiers);
+  const tiers = describeTiers(config.tiers, config.unit_label, (t) => t.unit_price);
   // Zero enters no tier: the first tier's line shows 0 and no fee applies.
   const priced = quantity.isZero() ? tiers.slice(0, 1) : tiers.filter(({ ref }) => quantity.greaterThan(ref.from));
-  const lines = priced.flatMap(({ tier, ref }): BreakdownLine[] => {
+  const lines = priced.flatMap(({ tier, ref, label, priced: description }): BreakdownLine[] => {
     const portion = min(quantity, ref.to ?? quantity).minus(ref.from);
-    const label = tierLabel(ref, config.unit_label);
-    const units = line(`${label} at ${priceText(tier.unit_price)}`, portion, tier.unit_price, portion.times(tier.unit_price), ref);
+    const units = line(description, portion, tier.unit_price, portion.times(tier.unit_price), ref);
     if (!tier.flat_fee || tier.flat_fee.isZero() || quantity.isZero()) return [units];
     return [units, line(`${label}: flat fee`, null, null, tier.flat_fee, ref)];
   });

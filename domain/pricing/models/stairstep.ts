@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ZERO } from '../../money/decimal';
 import type { QuantityInput } from '../inputs';
-import { line, priceText, qty, ratingOf, type Rating } from '../rating';
-import { priceTiers, requireNonNegative, tierFor, tierLabel, withBounds } from '../tiers';
+import { line, qty, ratingOf, type Rating } from '../rating';
+import { describeTiers, landedTier, priceTiers, requireNonNegative } from '../tiers';
 
 /**
  * Stairstep pricing: one price for the whole tier the quantity falls in,
@@ -30,10 +30,8 @@ export function rateStairstep(config: StairstepConfig, input: QuantityInput): Ra
     const what = config.unit_label ? `0 ${config.unit_label}` : 'Quantity 0';
     return ratingOf([line(`${what}: no charge`, quantity, null, ZERO)], { quantity, unitPrice: null });
   }
-  const landed = quantity.isZero() ? withBounds(config.tiers)[0] : tierFor(config.tiers, quantity);
-  if (!landed) throw new RangeError('the stairstep model needs at least one tier');
-  const { tier, ref } = landed;
+  const { tier, ref, priced } = landedTier(describeTiers(config.tiers, config.unit_label, (t) => t.price), quantity);
   const usage = quantity.isZero() ? 'charged at zero' : `${qty(quantity)} in use`;
-  const description = `${tierLabel(ref, config.unit_label)} at ${priceText(tier.price)} (${usage})`;
+  const description = `${priced} (${usage})`;
   return ratingOf([line(description, quantity, null, tier.price, ref)], { quantity, unitPrice: null });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { QuantityInput } from '../inputs';
-import { line, priceText, ratingOf, type BreakdownLine, type Rating } from '../rating';
-import { requireNonNegative, tierFor, tierLabel, unitPriceTiers, withBounds } from '../tiers';
+import { line, ratingOf, type BreakdownLine, type Rating } from '../rating';
+import { describeTiers, landedTier, requireNonNegative, unitPriceTiers } from '../tiers';
 
 /**
  * Volume pricing: every unit is charged at the unit price of the tier the
@@ -25,11 +25,8 @@ export function rateVolume(config: VolumeConfig, input: QuantityInput): Rating {
   const quantity = input.quantity;
   requireNonNegative(quantity, 'volume');
   const zero = quantity.isZero();
-  const landed = zero ? withBounds(config.tiers)[0] : tierFor(config.tiers, quantity);
-  if (!landed) throw new RangeError('the volume model needs at least one tier');
-  const { tier, ref } = landed;
-  const label = tierLabel(ref, config.unit_label);
-  const lines: BreakdownLine[] = [line(`${label} at ${priceText(tier.unit_price)}`, quantity, tier.unit_price, quantity.times(tier.unit_price), ref)];
+  const { tier, ref, label, priced } = landedTier(describeTiers(config.tiers, config.unit_label, (t) => t.unit_price), quantity);
+  const lines: BreakdownLine[] = [line(priced, quantity, tier.unit_price, quantity.times(tier.unit_price), ref)];
   if (!zero && tier.flat_fee && !tier.flat_fee.isZero()) lines.push(line(`${label}: flat fee`, null, null, tier.flat_fee, ref));
   return ratingOf(lines, { quantity, unitPrice: tier.unit_price });
 }

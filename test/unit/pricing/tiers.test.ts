@@ -2,7 +2,7 @@ import { Decimal } from '../../../domain/money/decimal';
 import { graduatedConfig } from '../../../domain/pricing/models/graduated';
 import { stairstepConfig } from '../../../domain/pricing/models/stairstep';
 import { volumeConfig } from '../../../domain/pricing/models/volume';
-import { tierFor, tierLabel, withBounds } from '../../../domain/pricing/tiers';
+import { describeTiers, landedTier, tierLabel, withBounds } from '../../../domain/pricing/tiers';
 
 /** Issues as a catalogue lists them: "tiers[2].up_to: must be greater than tiers[1].up_to (100)". */
 function problems(schema: { safeParse(value: unknown): { error?: { issues: Array<{ path: PropertyKey[]; message: string }> } } }, value: unknown): string[] {
@@ -111,12 +111,19 @@ describe('tier intervals', () => {
     ['500.000000000001', 2],
     ['999999999999999', 2],
   ])('put %s in tier index %i', (q, index) => {
-    expect(tierFor(tiers, new Decimal(q)).ref.index).toBe(index);
+    expect(landedTier(describeTiers(tiers, 'GB', (t) => t.unit_price), new Decimal(q)).ref.index).toBe(index);
   });
 
-  it('put zero and negatives in no tier', () => {
-    expect(() => tierFor(tiers, new Decimal(0))).toThrow(RangeError);
-    expect(() => tierFor(tiers, new Decimal(-1))).toThrow(RangeError);
+  it('land zero on the first tier, for the models to price (volume and stairstep decide what zero costs)', () => {
+    expect(landedTier(describeTiers(tiers, 'GB', (t) => t.unit_price), new Decimal(0)).ref.index).toBe(0);
+  });
+
+  it('are described once per config: the same objects come back', () => {
+    const first = describeTiers(tiers, 'GB', (t) => t.unit_price);
+    expect(describeTiers(tiers, 'GB', (t) => t.unit_price)).toBe(first);
+    expect(first[1]!.priced).toBe('Tier 2: 101–500 GB at 1.00');
+    // Another unit label is another description.
+    expect(describeTiers(tiers, 'TB', (t) => t.unit_price)[1]!.priced).toBe('Tier 2: 101–500 TB at 1.00');
   });
 
   it('are labelled for an invoice', () => {
