@@ -94,6 +94,17 @@ it('starts everything with no setup, serves the demo, stops cleanly and restarts
     expect.arrayContaining(['Northwind Hosting Group', 'Acme Streaming', 'Globex Research GmbH', 'Initech Cloud KK']),
   );
   expect(accounts.data).toHaveLength(6);
+  // The demo catalogue: plans and add-ons, and a preview on the colocation plan.
+  const plans = (await (await fetch(`${api}/v1/plans`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ id: string; code: string }> };
+  expect(plans.data.map((p) => p.code).sort()).toEqual(['bare-metal-hourly', 'colo-full-cabinet', 'cross-connect', 'remote-hands']);
+  const colo = plans.data.find((p) => p.code === 'colo-full-cabinet')!;
+  const preview = await fetch(`${api}/v1/plans/${colo.id}/preview`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ currency: 'USD', usage: { power: { quantity: '6' }, energy: { quantity: '1000' } } }),
+  });
+  // Cabinet 1200 + installation 500 + 5 kW × 150 + 1 kW overage × 210 + 1000 kWh × 1.4 × 0.12 = 2828.
+  expect(((await preview.json()) as { subtotal: string }).subtotal).toBe('2828');
 
   const doc = (await (await fetch(`${api}/v1/openapi.json`)).json()) as Parameters<typeof SwaggerParser.validate>[0];
   await expect(SwaggerParser.validate(doc)).resolves.toBeDefined();
