@@ -5,7 +5,7 @@ import { systemClock } from '../lib/clock';
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { exitWithSupervisor } from '../lib/process/child-process';
-import { temporalProbe } from '../lib/temporal/connection';
+import { lazyTemporalClient, temporalProbe } from '../lib/temporal/connection';
 import { createApiKeyAuthenticator } from '../services/auth/api-key-authenticator';
 import { createApp } from './app';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger.warn('the database role bypasses row-level security (superuser or BYPASSRLS); connect as a plain role');
   }
   const temporal = temporalProbe(config);
+  const temporalClient = lazyTemporalClient(config);
   const authenticator = createApiKeyAuthenticator({ dataSource, logger, ttlSeconds: config.apiKeyCacheTtlSeconds });
   const app = createApp({
     config,
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     authenticator,
     readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }, temporal],
+    temporal: temporalClient,
   });
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ host: config.host, port: config.port }, 'API listening');
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down API');
     server.close(() => {
-      void Promise.all([authenticator.close(), dataSource.destroy(), temporal.close()]).then(() => process.exit(0));
+      void Promise.all([authenticator.close(), dataSource.destroy(), temporal.close(), temporalClient.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

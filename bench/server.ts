@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { lazyTemporalClient } from '../lib/temporal/connection';
 import { createApp } from '../api/app';
 import { createApiKeyAuthenticator } from '../services/auth/api-key-authenticator';
 import { createDataSource, migrate } from '../db/data-source';
@@ -85,6 +86,7 @@ async function start(dataDir: string): Promise<BenchTargets> {
       clock: systemClock,
       authenticator,
       readiness: [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
+      temporal: lazyTemporalClient(config),
     }),
   );
   closeOnShutdown(rackrate);

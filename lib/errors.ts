@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   price_override_overlap: { status: 409, title: 'Another price override covers this account, plan and currency in that time' },
   invalid_asset_transition: { status: 409, title: 'The asset cannot make this change from its current state' },
   provider_asset_id_taken: { status: 409, title: 'Another asset already has this provider asset id' },
+  subscription_state_conflict: { status: 409, title: 'The subscription cannot do this in its current state' },
   payload_too_large: { status: 413, title: 'The request body is larger than the limit' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   idempotency_key_reused: {
@@ -33,8 +34,11 @@ export const ERROR_CATALOG = {
   },
   invalid_account_hierarchy: { status: 422, title: 'The parent/child account change is not allowed' },
   invalid_catalog: { status: 422, title: 'The catalogue refers to something that does not exist or does not fit' },
+  currency_mismatch: { status: 422, title: 'The plan or add-on is not priced in the account currency' },
+  promotion_not_redeemable: { status: 422, title: 'The coupon or promotion code cannot be redeemed here' },
   internal_error: { status: 500, title: 'Something went wrong on our side' },
   service_unavailable: { status: 503, title: 'A dependency is not available' },
+  subscription_busy: { status: 503, title: 'The subscription workflow did not answer in time; retry with the same Idempotency-Key' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

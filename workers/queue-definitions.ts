@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createHousekeepingActivities } from '../activities/housekeeping';
+import { createSubscriptionActivities } from '../activities/subscriptions';
 import type { Logger } from '../lib/logger';
 import type { TaskQueueName } from '../lib/temporal/task-queues';
 
@@ -22,7 +23,7 @@ export function queueDefinitions(deps: WorkerDeps): Record<TaskQueueName, QueueD
   return {
     billing: {
       workflowsPath: require.resolve('../workflows'),
-      activities: { ...createHousekeepingActivities(deps) },
+      activities: { ...createHousekeepingActivities(deps), ...createSubscriptionActivities(deps) },
     },
     payments: null,
     notifications: null,

@@ -1,2 +1,3 @@
 /** Every workflow a worker registers; the worker bundles this file. */
 export { housekeepingWorkflow } from './housekeeping';
+export { subscriptionWorkflow } from './subscription/workflow';

@@ -4,6 +4,7 @@ import { auditLogRoutes } from './audit-log';
 import { catalogRoutes } from './catalog/index';
 import { domainEventRoutes } from './domain-events';
 import { operationsRoutes } from './operations';
+import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import type { Route } from '../routing/route';
 
@@ -14,6 +15,7 @@ export const resourceRoutes: readonly Route[] = [
   ...apiKeyRoutes,
   ...accountRoutes,
   ...catalogRoutes,
+  ...subscriptionRoutes,
   ...auditLogRoutes,
   ...domainEventRoutes,
 ];

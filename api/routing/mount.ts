@@ -195,6 +195,7 @@ function handlerFor(route: Route, deps: AppDeps) {
           tx,
           change,
           deps,
+          idempotencyKey: idempotencyKey ?? null,
           onCommit: (effect) => effects.push(effect),
         }),
       );

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import type { Config } from '../../lib/config';
 import type { ErrorCode } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import type { TemporalClientProvider } from '../../lib/temporal/connection';
 import type { ApiKeyAuthenticator } from '../../services/auth/api-key-authenticator';
 import type { AuthenticatedKey } from '../../services/auth/api-keys';
 import type { Actor, ChangeContext } from '../../services/change-context';
@@ -38,6 +39,8 @@ export interface AppDeps {
   clock: Clock;
   authenticator: ApiKeyAuthenticator;
   readiness: ReadinessProbe[];
+  /** Temporal, for the routes that start, signal or query workflows. */
+  temporal: TemporalClientProvider;
 }
 
 interface RequestBase<P, Q, B> {
@@ -57,6 +60,8 @@ export interface TenantRequest<P, Q, B> extends RequestBase<P, Q, B> {
   tx: EntityManager;
   change: ChangeContext;
   deps: AppDeps;
+  /** The request's Idempotency-Key, if any: effects outside the database (workflow updates) derive their ids from it. */
+  idempotencyKey: string | null;
   /** Runs `effect` once the transaction has committed, before the response is sent (never on rollback or replay). */
   onCommit(effect: () => void | Promise<void>): void;
 }

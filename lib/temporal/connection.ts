@@ -38,3 +38,30 @@ export function temporalProbe(config: Config) {
     },
   };
 }
+
+export interface TemporalClientProvider {
+  /** Connects on first use, so processes that never need Temporal never connect. */
+  client(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export function lazyTemporalClient(config: Config): TemporalClientProvider {
+  let connecting: Promise<{ client: Client; connection: Connection }> | undefined;
+  return {
+    async client() {
+      connecting ??= connectClient(config).catch((error: unknown) => {
+        connecting = undefined;
+        throw error;
+      });
+      return (await connecting).client;
+    },
+    async close() {
+      if (connecting) await (await connecting.catch(() => undefined))?.connection.close();
+    },
+  };
+}
+
+/** A provider around a client someone else owns (tests, the bench). */
+export function fixedTemporalClient(client: Client): TemporalClientProvider {
+  return { client: async () => client, close: async () => undefined };
+}

@@ -17,6 +17,8 @@ export function tenantRepresentation(t: Tenant) {
     name: t.name,
     slug: t.slug,
     status: t.status,
+    proration_unit: t.prorationUnit,
+    trial_ending_notice_days: t.trialEndingNoticeDays,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };
@@ -37,6 +39,8 @@ export async function createTenant(
     name: input.name,
     slug: input.slug,
     status: 'active',
+    prorationUnit: input.proration_unit ?? 'second',
+    trialEndingNoticeDays: input.trial_ending_notice_days ?? 3,
     createdAt: origin.now,
     updatedAt: origin.now,
   });

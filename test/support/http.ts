@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../api/app';
+import { RackrateError } from '../../lib/errors';
+import type { TemporalClientProvider } from '../../lib/temporal/connection';
 import type { ReadinessProbe } from '../../api/routing/route';
 import { systemClock, type Clock } from '../../lib/clock';
 import { loadConfig, type Config } from '../../lib/config';
@@ -36,11 +38,17 @@ export interface TestResponse {
   text: string;
 }
 
+/** For API tests that do not run Temporal: subscription routes answer 503 as they would with Temporal down. */
+const noTemporal: TemporalClientProvider = {
+  client: () => Promise.reject(new RackrateError('service_unavailable', 'Temporal is not running in this test.')),
+  close: async () => undefined,
+};
+
 export const TEST_PLATFORM_KEY = 'test-platform-key-0123456789abcdef0123456789';
 
 export async function startTestApi(
   dataSource: DataSource,
-  options: { clock?: Clock; env?: Record<string, string>; readiness?: ReadinessProbe[] } = {},
+  options: { clock?: Clock; env?: Record<string, string>; readiness?: ReadinessProbe[]; temporal?: TemporalClientProvider } = {},
 ): Promise<TestApi> {
   const config = loadConfig({ RACKRATE_PLATFORM_KEY: TEST_PLATFORM_KEY, ...options.env });
   const logger = createLogger('silent', 'test-api');
@@ -52,6 +60,7 @@ export async function startTestApi(
     clock: options.clock ?? systemClock,
     authenticator,
     readiness: options.readiness ?? [{ name: 'database', check: async () => void (await dataSource.query('SELECT 1')) }],
+    temporal: options.temporal ?? noTemporal,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

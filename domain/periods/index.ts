@@ -1,0 +1,2 @@
+export * from './billing-cycle';
+export { periodContains, periodWithin } from './period';
