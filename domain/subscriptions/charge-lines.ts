@@ -123,7 +123,8 @@ export function changeLines(
 ): ChargeLine[] {
   const whole = periodContaining(ctx.cycle, at);
   const remaining = { start: at, end: whole.end };
-  const keyOf = (item: SubscriptionItem, chargeKey: string) => `${item.code}/${chargeKey}`;
+  // The plan's charges pair by charge key across plans, so an upgrade's credit and charge on one key net to the rounded difference.
+  const keyOf = (item: SubscriptionItem, chargeKey: string) => (item.kind === 'plan' ? `plan/${chargeKey}` : `${item.code}/${chargeKey}`);
   const old = new Map(recurringOf(before, 'in_advance').map((e) => [keyOf(e.item, e.charge.key), e]));
   const next = new Map(recurringOf(after, 'in_advance').map((e) => [keyOf(e.item, e.charge.key), e]));
   const lines: ChargeLine[] = [];
@@ -132,27 +133,23 @@ export function changeLines(
     const now = next.get(key);
     const oldAmount = new Decimal(was?.charge.periodAmount ?? 0);
     const newAmount = new Decimal(now?.charge.periodAmount ?? 0);
-    if (oldAmount.equals(newAmount) && was?.item.quantity === now?.item.quantity) continue;
+    if (was && now && oldAmount.equals(newAmount) && was.item.code === now.item.code && was.item.quantity === now.item.quantity) continue;
     const split = immediateChangeProration({
       oldAmount, newAmount, period: whole, at, unit: ctx.prorationUnit, timeZone: ctx.cycle.timeZone, currency: ctx.currency,
     });
-    const base = {
-      chargeKey: (now ?? was)!.charge.key,
-      itemCode: (now ?? was)!.item.code,
-      product: (now ?? was)!.charge.product,
-      periodStart: iso(remaining.start),
-      periodEnd: iso(remaining.end),
-    };
+    const span = { periodStart: iso(remaining.start), periodEnd: iso(remaining.end) };
     if (was && !split.credit.isZero()) {
       lines.push({
-        ...base, key: `${ctx.subscriptionId}/proration_credit/${changeId}/${key}`, kind: 'proration_credit',
+        ...span, key: `${ctx.subscriptionId}/proration_credit/${changeId}/${key}`, kind: 'proration_credit',
+        itemCode: was.item.code, chargeKey: was.charge.key, product: was.charge.product,
         description: `Unused time on ${chargeName(was.item, was.charge.description)}${partNote(remaining, whole)}`,
         quantity: was.item.quantity, amount: money(split.credit, ctx.currency),
       });
     }
     if (now && !split.charge.isZero()) {
       lines.push({
-        ...base, key: `${ctx.subscriptionId}/proration_charge/${changeId}/${key}`, kind: 'proration_charge',
+        ...span, key: `${ctx.subscriptionId}/proration_charge/${changeId}/${key}`, kind: 'proration_charge',
+        itemCode: now.item.code, chargeKey: now.charge.key, product: now.charge.product,
         description: `Remaining time on ${chargeName(now.item, now.charge.description)}${partNote(remaining, whole)}`,
         quantity: now.item.quantity, amount: money(split.charge, ctx.currency),
       });

@@ -65,6 +65,8 @@ export function useSubscriptionHarness(slug: string, options: { startAt: string;
       taskQueue: TASK_QUEUES.billing,
       workflowsPath: require.resolve('../../workflows'),
       activities: createSubscriptionActivities({ dataSource: h.db.dataSource, logger: createLogger('silent', 'test') }),
+      // The Java test server answers queries unreliably on sticky task queues; without a cache every task replays (histories are one period long).
+      maxCachedWorkflows: 0,
     });
     running = worker.run();
   }, 90_000);
@@ -96,7 +98,15 @@ export function useSubscriptionHarness(slug: string, options: { startAt: string;
       const rows = await subscriptionIds();
       const parts: string[] = [];
       for (const row of rows) {
-        const state = await h.env.client.workflow.getHandle(subscriptionWorkflowId(h.tenant.id, row.id)).query(subscriptionState).catch(() => null);
+        const query = h.env.client.workflow.getHandle(subscriptionWorkflowId(h.tenant.id, row.id)).query(subscriptionState);
+        let timer: NodeJS.Timeout | undefined;
+        const state = await Promise.race([query, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 3000)))])
+          .catch(() => null)
+          .finally(() => clearTimeout(timer));
+        if (state === 'timeout') {
+          parts.push('busy');
+          continue;
+        }
         parts.push(`${row.id}:${row.revision}:${state?.revision ?? 'none'}`);
         if (state && state.revision !== row.revision) parts.push('busy');
       }
@@ -120,7 +130,7 @@ export function useSubscriptionHarness(slug: string, options: { startAt: string;
       (
         await c.query(
           `SELECT kind, item_code AS item, amount::text AS amount, period_start, period_end, description
-             FROM subscription_charges WHERE subscription_id = $1 ORDER BY revision, period_start, kind, line_key`,
+             FROM subscription_charges WHERE subscription_id = $1 ORDER BY revision, id`,
           [subscriptionId],
         )
       ).rows.map((r: { kind: string; item: string | null; amount: string; period_start: Date; period_end: Date; description: string }) => ({
@@ -163,7 +173,7 @@ export async function seedSubscriptionCatalog(h: SubscriptionHarness, extra: { t
       billing_interval: 'month', currencies: ['USD', 'EUR'],
       charges: [
         { key: 'xc', product: 'cross-connect', type: 'recurring', prices: { USD: { model: 'per_unit', unit_price: '300.00' }, EUR: { model: 'per_unit', unit_price: '280.00' } } },
-        { key: 'install', product: 'setup', type: 'one_time', prices: { USD: { model: 'flat', amount: '150.00' }, EUR: { model: 'flat', amount: '140.00' } } },
+        { key: 'install', product: 'setup', type: 'one_time', prices: { USD: { model: 'per_unit', unit_price: '150.00' }, EUR: { model: 'per_unit', unit_price: '140.00' } } },
       ],
     },
   });

@@ -34,7 +34,7 @@ const activities = proxyActivities<SubscriptionActivities>({
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionStatus> {
   const { setup } = input;
   let rt: SubscriptionRuntime = input.runtime ?? initialRuntime(input.terms);
-  const periodsAtStart = rt.periodsBilled;
+  let renewedThisRun = false;
   let busy = false;
   let wake = false;
   const now = () => new Date(Date.now()).toISOString();
@@ -96,6 +96,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
           const usage = await activities.rateUsageForPeriod({ tenantId: setup.tenantId, subscriptionId: setup.subscriptionId, period: rt.period });
           await commit(renew(setup, rt, usage));
           // One renewal per run: the main loop continues as new after it.
+          renewedThisRun = true;
           return;
         }
       }
@@ -178,7 +179,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   while (!isTerminal(rt.status)) {
     await exclusive(catchUp);
     if (isTerminal(rt.status)) break;
-    if (rt.periodsBilled > periodsAtStart) {
+    if (renewedThisRun) {
       await condition(() => !busy && allHandlersFinished());
       await continueAsNew<typeof subscriptionWorkflow>({ setup, terms: rt.terms, runtime: rt });
     }
