@@ -4,7 +4,7 @@ import { allRoutes } from '../../api/app';
 import { colocationDefinition, expectCreated, seedTenantCatalog } from '../support/catalog-fixtures';
 import { startTestApi, TEST_PLATFORM_KEY, useApiTest } from '../support/http';
 
-const ctx = useApiTest('openapi');
+const ctx = useApiTest('openapi', { withTemporal: true });
 
 describe('OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -93,6 +93,12 @@ it('every JSON response matches the schema its route documents, in zod and in th
   const spareBundle = await spare('/v1/bundles', { code: 'spare-bundle', name: 'Spare', items: { plan: 'colo-standard' } });
   const spareCoupon = await spare('/v1/coupons', { code: 'spare-coupon', name: 'Spare', discount: { type: 'percent', percent_off: '1' }, duration: 'forever' });
   const spareAssetType = await spare('/v1/asset_types', { code: 'spare-type', name: 'Spare', product: 'cabinet', category: 'port', prices: { USD: { nrc: '0', mrc: '1' } } });
+  await spare('/v1/promotion_codes', { code: 'SIGNUP10', coupon: tc.ownCouponCode });
+  const subscription = async (body: Record<string, unknown>) =>
+    (await expectCreated(ctx.api.request('POST', '/v1/subscriptions', { key, body: { account_id: parent.body.id, plan: tc.ownPlanCode, ...body } }))).id;
+  const activeSubscription = await subscription({ quantity: '2', addons: [{ code: 'xc', quantity: '1' }], coupon: tc.ownCouponCode, metadata: { po: '42' } });
+  const pendingSubscription = await subscription({ requires_provisioning: true });
+  await waitFor(async () => (await ctx.api.request('GET', `/v1/subscriptions/${activeSubscription}`, { key })).body.status === 'active');
   const audit = await ctx.api.request('GET', '/v1/audit_log', { key });
   const events = await ctx.api.request('GET', '/v1/domain_events', { key });
   const ids: Record<string, string> = {
@@ -128,6 +134,19 @@ it('every JSON response matches the schema its route documents, in zod and in th
     '/v1/assets/{id}/activate': tc.orderedAssetId,
     '/v1/assets/{id}/disconnect': tc.activeAssetId,
     '/v1/assets/{id}/cancel': tc.cancellableAssetId,
+    '/v1/accounts/{id}/payment_methods': parent.body.id,
+    '/v1/accounts/{id}/offers': parent.body.id,
+    '/v1/subscriptions/{id}': activeSubscription,
+    '/v1/subscriptions/{id}/state': activeSubscription,
+    '/v1/subscriptions/{id}/charges': activeSubscription,
+    '/v1/subscriptions/{id}/transitions': activeSubscription,
+    '/v1/subscriptions/{id}/activate': pendingSubscription,
+    '/v1/subscriptions/{id}/change': activeSubscription,
+    '/v1/subscriptions/{id}/cancel': activeSubscription,
+    '/v1/subscriptions/{id}/pause': activeSubscription,
+    '/v1/subscriptions/{id}/resume': activeSubscription,
+    '/v1/subscriptions/{id}/suspend': activeSubscription,
+    '/v1/subscriptions/{id}/reinstate': activeSubscription,
   };
   const bodies: Record<string, unknown> = {
     'POST /v1/accounts': { name: 'Schema new', currency: 'JPY' },
@@ -154,6 +173,21 @@ it('every JSON response matches the schema its route documents, in zod and in th
     'PATCH /v1/asset_types/{id}': { description: 'Described' },
     'POST /v1/assets': { account_id: parent.body.id, asset_type: tc.ownAssetTypeCode, provider_asset_id: 'SCHEMA-1' },
     'POST /v1/catalog/apply': { document: { rackrate_catalog: 1 }, dry_run: true },
+    'POST /v1/subscriptions': {
+      account_id: parent.body.id, plan: 'colo-standard', plan_version: 1, quantity: '1', addons: [{ code: 'xc' }], trial_days: 14,
+      trial_end_behavior: 'cancel_without_payment_method', billing_anchor: 'anniversary', external_id: 'SUB-1', metadata: { a: 'b' },
+    },
+    'POST /v1/subscriptions/{id}/activate': { activated_at: new Date().toISOString() },
+    'POST /v1/subscriptions/{id}/change': { plan: tc.ownPlanCode, quantity: '3', add_addons: [{ code: 'xc', quantity: '2' }], effective: 'period_end' },
+    'POST /v1/subscriptions/{id}/cancel': { effective: 'period_end', reason: 'moving out' },
+    'POST /v1/subscriptions/{id}/pause': { resume_at: '2099-01-01T00:00:00Z' },
+    'POST /v1/subscriptions/{id}/suspend': { reason: 'unpaid' },
+    'POST /v1/signups': {
+      account: { name: 'Schema signup', currency: 'USD', external_id: 'S-SIGNUP', billing_address: { line1: 'x', city: 'y', country: 'JP' }, metadata: { a: 'b' } },
+      payment_method: { gateway: 'simulated', token: 'tok_schema', type: 'card', brand: 'visa', last4: '4242', exp_month: 1, exp_year: 2099 },
+      subscription: { plan: 'colo-standard', addons: [{ code: 'xc', quantity: '2' }], metadata: { k: 'v' } },
+      promotion_code: 'SIGNUP10',
+    },
   };
   const checked: string[] = [];
   for (const route of allRoutes()) {
@@ -179,6 +213,14 @@ it('every JSON response matches the schema its route documents, in zod and in th
   }
   expect(checked.length).toBe(allRoutes().length - 2);
 });
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
 
 describe('health and readiness', () => {
   it('/health answers without checking dependencies', async () => {

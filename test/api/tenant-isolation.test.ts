@@ -1,8 +1,9 @@
 import { allRoutes } from '../../api/app';
 import type { Route } from '../../api/routing/route';
-import { CATALOG_TABLES, catalogFootprint, colocationDefinition, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
+import { CATALOG_TABLES, catalogFootprint, colocationDefinition, expectCreated, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestApi, type TestApi, type TestResponse } from '../support/http';
+import { startTemporalRuntime, type TemporalRuntime } from '../support/temporal-runtime';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 
 /**
@@ -15,6 +16,7 @@ let db: TestDatabase;
 let api: TestApi;
 let a: TestTenant;
 let b: TestTenant;
+let runtime: TemporalRuntime | undefined;
 
 interface TenantFixture extends TenantCatalog {
   accountId: string;
@@ -23,6 +25,8 @@ interface TenantFixture extends TenantCatalog {
   spareKeyId: string;
   auditEntryId: string;
   domainEventId: string;
+  activeSubscriptionId: string;
+  pendingSubscriptionId: string;
 }
 const fixtures: Record<string, TenantFixture> = {};
 
@@ -45,20 +49,45 @@ async function seed(t: TestTenant): Promise<TenantFixture> {
     auditEntryId: audit.body.data[0].id,
     domainEventId: events.body.data[0].id,
     ...(await seedTenantCatalog(api, t.adminKey, t.slug, account.body.id)),
+    activeSubscriptionId: '',
+    pendingSubscriptionId: '',
   };
+}
+
+/** Subscriptions on the tenant's own plan (the matrix archives the shared one). */
+async function seedSubscriptions(t: TestTenant, f: TenantFixture): Promise<void> {
+  const create = (body: Record<string, unknown>) =>
+    expectCreated(api.request('POST', '/v1/subscriptions', { key: t.adminKey, body: { account_id: f.accountId, plan: f.ownPlanCode, ...body } }));
+  f.activeSubscriptionId = (await create({})).id;
+  f.pendingSubscriptionId = (await create({ requires_provisioning: true })).id;
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  api = await startTestApi(db.dataSource);
+  runtime = await startTemporalRuntime(db.dataSource);
+  api = await startTestApi(db.dataSource, { temporal: runtime.temporal });
   a = await createTestTenant(db.dataSource, 'tenant-a');
   b = await createTestTenant(db.dataSource, 'tenant-b');
   fixtures.a = await seed(a);
   fixtures.b = await seed(b);
-});
+  await seedSubscriptions(a, fixtures.a);
+  await seedSubscriptions(b, fixtures.b);
+  await waitForActive([fixtures.a.activeSubscriptionId, fixtures.b.activeSubscriptionId]);
+}, 90_000);
+
+/** The workflows record their first step (billing starts) on their own; wait for it. */
+async function waitForActive(ids: string[]): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const rows = await db.asSuperuser((c) => c.query(`SELECT count(*)::int AS n FROM subscriptions WHERE id = ANY($1) AND status = 'active'`, [ids]));
+    if (rows.rows[0].n === ids.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('subscriptions did not become active');
+}
 
 afterAll(async () => {
   await api.close();
+  await runtime?.close();
   await db.drop();
 });
 
@@ -109,6 +138,19 @@ const TARGETS: Record<string, { id: (f: TenantFixture) => string; body?: unknown
   'POST /v1/assets/{id}/activate': { id: (f) => f.orderedAssetId, body: {} },
   'POST /v1/assets/{id}/disconnect': { id: (f) => f.activeAssetId, body: {} },
   'POST /v1/assets/{id}/cancel': { id: (f) => f.cancellableAssetId, body: {} },
+  'GET /v1/accounts/{id}/payment_methods': { id: (f) => f.accountId },
+  'GET /v1/accounts/{id}/offers': { id: (f) => f.accountId },
+  'GET /v1/subscriptions/{id}': { id: (f) => f.activeSubscriptionId },
+  'GET /v1/subscriptions/{id}/state': { id: (f) => f.activeSubscriptionId },
+  'GET /v1/subscriptions/{id}/charges': { id: (f) => f.activeSubscriptionId },
+  'GET /v1/subscriptions/{id}/transitions': { id: (f) => f.activeSubscriptionId },
+  'POST /v1/subscriptions/{id}/activate': { id: (f) => f.pendingSubscriptionId, body: {} },
+  'POST /v1/subscriptions/{id}/change': { id: (f) => f.activeSubscriptionId, body: { quantity: '2' } },
+  'POST /v1/subscriptions/{id}/cancel': { id: (f) => f.activeSubscriptionId, body: { effective: 'period_end' } },
+  'POST /v1/subscriptions/{id}/pause': { id: (f) => f.activeSubscriptionId, body: {} },
+  'POST /v1/subscriptions/{id}/resume': { id: (f) => f.activeSubscriptionId },
+  'POST /v1/subscriptions/{id}/suspend': { id: (f) => f.activeSubscriptionId, body: {} },
+  'POST /v1/subscriptions/{id}/reinstate': { id: (f) => f.activeSubscriptionId },
 };
 
 /** For each tenant route without an id: what A's request is and which of B's ids must not show. */
@@ -181,6 +223,26 @@ const COLLECTIONS: Record<string, CollectionCase> = {
     ids: (f) => [f.accountId, f.assetTypeId],
     table: 'assets',
   },
+  'POST /v1/signups': {
+    path: '/v1/signups',
+    body: {
+      account: { name: 'Signed up', currency: 'USD', external_id: 'SAME-EXT-3' },
+      payment_method: { gateway: 'simulated', token: 'tok_same', type: 'card' },
+      subscription: { plan: 'colo-standard' },
+      promotion_code: 'WELCOME',
+    },
+    // The shared code WELCOME must resolve to A's own promotion code.
+    ids: (f) => [f.promotionCodeId],
+    table: 'accounts',
+    createdId: (body) => (body as unknown as { account: { id: string } }).account.id,
+  },
+  'GET /v1/subscriptions': { path: '/v1/subscriptions?limit=100', ids: (f) => [f.activeSubscriptionId, f.pendingSubscriptionId] },
+  'POST /v1/subscriptions': {
+    path: '/v1/subscriptions',
+    body: (f: TenantFixture) => ({ account_id: f.accountId, plan: f.ownPlanCode, requires_provisioning: true }),
+    ids: (f) => [f.accountId],
+    table: 'subscriptions',
+  },
   'GET /v1/catalog/export': {
     path: '/v1/catalog/export?format=json&include_archived=true',
     ids: (f) => [f.ownPlanCode, f.ownCouponCode, f.ownAssetTypeCode],
@@ -206,6 +268,8 @@ const COLLECTIONS: Record<string, CollectionCase> = {
   },
 };
 
+const SUBSCRIPTION_TABLES = ['subscriptions', 'subscription_transitions', 'subscription_charges', 'coupon_redemptions', 'payment_methods'];
+
 const tenantRoutes = allRoutes().filter((r): r is Extract<Route, { auth: 'tenant' }> => r.auth === 'tenant');
 const name = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
 
@@ -219,7 +283,7 @@ it('has a case for every tenant endpoint, and every case is an endpoint', () => 
 async function snapshotOfB(): Promise<string> {
   return db.asSuperuser(async (c) => {
     const rows = await Promise.all(
-      ['accounts', 'api_keys', 'audit_log', 'outbox_events', ...CATALOG_TABLES].map(async (t) =>
+      ['accounts', 'api_keys', 'audit_log', 'outbox_events', ...CATALOG_TABLES, ...SUBSCRIPTION_TABLES].map(async (t) =>
         JSON.stringify((await c.query(`SELECT * FROM ${t} WHERE tenant_id = $1 ORDER BY id`, [b.id])).rows),
       ),
     );

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../api/app';
 import { RackrateError } from '../../lib/errors';
+import { startTemporalRuntime, type TemporalRuntime } from './temporal-runtime';
 import type { TemporalClientProvider } from '../../lib/temporal/connection';
 import type { ReadinessProbe } from '../../api/routing/route';
 import { systemClock, type Clock } from '../../lib/clock';
@@ -103,15 +104,18 @@ export interface ApiTestContext {
  * one tenant with an admin key, made before the file's tests and removed after.
  * The fields are filled in by beforeAll, so read them inside tests.
  */
-export function useApiTest(slug: string, options: Parameters<typeof startTestApi>[1] = {}): ApiTestContext {
+export function useApiTest(slug: string, options: Parameters<typeof startTestApi>[1] & { withTemporal?: boolean } = {}): ApiTestContext {
   const ctx = {} as ApiTestContext;
+  let runtime: TemporalRuntime | undefined;
   beforeAll(async () => {
     ctx.db = await createTestDatabase();
-    ctx.api = await startTestApi(ctx.db.dataSource, options);
+    if (options.withTemporal) runtime = await startTemporalRuntime(ctx.db.dataSource);
+    ctx.api = await startTestApi(ctx.db.dataSource, { ...options, ...(runtime ? { temporal: runtime.temporal } : {}) });
     ctx.tenant = await createTestTenant(ctx.db.dataSource, slug);
-  });
+  }, 60_000);
   afterAll(async () => {
     await ctx.api?.close();
+    await runtime?.close();
     await ctx.db?.drop();
   });
   return ctx;

@@ -1,15 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { msToTs } from '@temporalio/common/lib/time';
-import { createSubscriptionActivities } from '../../activities/subscriptions';
-import { createLogger } from '../../lib/logger';
-import { ensureSearchAttributes } from '../../lib/temporal/search-attribute-registration';
-import { fixedTemporalClient } from '../../lib/temporal/connection';
-import { TASK_QUEUES } from '../../lib/temporal/task-queues';
 import { subscriptionState, subscriptionWorkflowId } from '../../workflows/subscription/definitions';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startTestApi, type TestApi, type TestResponse } from './http';
-import { timeSkippingEnvironment } from './temporal';
+import { startTemporalRuntime, type TemporalRuntime } from './temporal-runtime';
 import { createTestTenant, type TestTenant } from './tenants';
 
 /**
@@ -46,36 +40,25 @@ export interface ChargeRow {
 export function useSubscriptionHarness(slug: string, options: { startAt: string; prorationUnit?: 'second' | 'day' }): SubscriptionHarness {
   const h = {} as SubscriptionHarness;
   let now = new Date(options.startAt);
-  let worker: Worker;
-  let running: Promise<void>;
+  let runtime: TemporalRuntime | undefined;
   const subscriptionIds = async (): Promise<Array<{ id: string; revision: number }>> =>
     h.db.asSuperuser(async (c) => (await c.query(`SELECT id, revision FROM subscriptions WHERE status NOT IN ('canceled', 'ended') OR revision = 0`)).rows);
 
   beforeAll(async () => {
-    [h.env, h.db] = await Promise.all([timeSkippingEnvironment(), createTestDatabase()]);
-    await ensureSearchAttributes(h.env.connection, 'default');
+    h.db = await createTestDatabase();
+    runtime = await startTemporalRuntime(h.db.dataSource);
+    h.env = runtime.env;
     await skipTo(now.getTime());
-    h.api = await startTestApi(h.db.dataSource, { clock: { now: () => now }, temporal: fixedTemporalClient(h.env.client) });
+    h.api = await startTestApi(h.db.dataSource, { clock: { now: () => now }, temporal: runtime.temporal });
     h.tenant = await createTestTenant(h.db.dataSource, slug);
     if (options.prorationUnit) {
       await h.db.asSuperuser((c) => c.query(`UPDATE tenants SET proration_unit = $1 WHERE id = $2`, [options.prorationUnit, h.tenant.id]));
     }
-    worker = await Worker.create({
-      connection: h.env.nativeConnection,
-      taskQueue: TASK_QUEUES.billing,
-      workflowsPath: require.resolve('../../workflows'),
-      activities: createSubscriptionActivities({ dataSource: h.db.dataSource, logger: createLogger('silent', 'test') }),
-      // The Java test server answers queries unreliably on sticky task queues; without a cache every task replays (histories are one period long).
-      maxCachedWorkflows: 0,
-    });
-    running = worker.run();
   }, 90_000);
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running?.catch(() => undefined);
     await h.api?.close();
-    await h.env?.teardown();
+    await runtime?.close();
     await h.db?.drop();
   });
 
