@@ -26,6 +26,7 @@ export const ERROR_CATALOG = {
   invalid_asset_transition: { status: 409, title: 'The asset cannot make this change from its current state' },
   provider_asset_id_taken: { status: 409, title: 'Another asset already has this provider asset id' },
   subscription_state_conflict: { status: 409, title: 'The subscription cannot do this in its current state' },
+  payment_method_taken: { status: 409, title: 'This gateway token is already attached to an account' },
   payload_too_large: { status: 413, title: 'The request body is larger than the limit' },
   unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
   idempotency_key_reused: {

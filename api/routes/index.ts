@@ -3,7 +3,9 @@ import { apiKeyRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
 import { catalogRoutes } from './catalog/index';
 import { domainEventRoutes } from './domain-events';
+import { offerRoutes } from './offers';
 import { operationsRoutes } from './operations';
+import { signupRoutes } from './signups';
 import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import type { Route } from '../routing/route';
@@ -16,6 +18,8 @@ export const resourceRoutes: readonly Route[] = [
   ...accountRoutes,
   ...catalogRoutes,
   ...subscriptionRoutes,
+  ...offerRoutes,
+  ...signupRoutes,
   ...auditLogRoutes,
   ...domainEventRoutes,
 ];

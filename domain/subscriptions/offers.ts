@@ -402,12 +402,11 @@ function offerFor(candidate: CatalogItem, ctx: RatingContext, compared: readonly
   return offer;
 }
 
-/** Comparable offers first, biggest saving first; then the rest by kind and code. */
+/** Comparable offers first, biggest saving first; then the rest. Ties: plans before add-ons, then by code. */
 function byValue(a: Offer, b: Offer): number {
-  if (a.saving !== null && b.saving !== null) return b.saving.comparedTo(a.saving) || a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code);
-  if (a.saving !== null) return -1;
-  if (b.saving !== null) return 1;
-  return a.kind.localeCompare(b.kind) || a.code.localeCompare(b.code);
+  const rest = (Number(a.kind === 'addon') - Number(b.kind === 'addon')) || a.code.localeCompare(b.code);
+  if (a.saving !== null && b.saving !== null) return b.saving.comparedTo(a.saving) || rest;
+  return Number(a.saving === null) - Number(b.saving === null) || rest;
 }
 
 export function accountOffers(input: OffersInput): { subscriptions: SubscriptionComparison[]; offers: Offer[] } {
