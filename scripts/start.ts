@@ -7,6 +7,9 @@ import { loadConfig, type Config } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { startChild, type Child } from '../lib/process/child-process';
 import { issueDemoKey, seedDemoProvider, upgradeDemoProvider, type DemoCredentials } from './demo/seed';
+import { seedDemoSubscriptions } from './demo/seed-subscriptions';
+import { lazyTemporalClient } from '../lib/temporal/connection';
+import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registration';
 import { startLocalTemporal, type LocalTemporal } from './local-temporal';
 import { loadOrCreatePlatformKey, readDemoCredentials, writeDemoCredentials } from './local-secrets';
 
@@ -152,6 +155,24 @@ async function main(): Promise<void> {
       stops.push({ name: 'worker', stop: () => worker.stop() });
       reportUnexpectedExit(worker, workerLog);
       say(`Worker started (log: ${workerLog}).`);
+      void startDemoSubscriptions();
+    };
+    // Subscriptions are workflows, so the demo's are started once Temporal answers.
+    const startDemoSubscriptions = async () => {
+      const temporalClient = lazyTemporalClient({ ...config, temporalAddress });
+      const demoData = createDataSource({ url: databaseUrl!, poolSize: 2, applicationName: 'rackrate-start' });
+      try {
+        const client = await temporalClient.client();
+        await ensureSearchAttributes(client.connection, config.temporalNamespace);
+        await demoData.initialize();
+        const started = await seedDemoSubscriptions(demoData, temporalClient, new Date());
+        if (started > 0) say(`  Demo         started ${started} subscription workflows (Temporal UI: RackrateTenant = "${demo?.tenantId ?? ''}")`);
+      } catch (error) {
+        say(`  Demo subscriptions were not started: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        if (demoData.isInitialized) await demoData.destroy();
+        await temporalClient.close();
+      }
     };
     if (temporal) {
       say(`Waiting for Temporal (${temporal.source})...`);

@@ -8,7 +8,7 @@ import { DEMO_CHILDREN, DEMO_PARENT, DEMO_STANDALONE } from './customers';
 import { seedDemoCatalog } from './seed-catalog';
 
 export const DEMO_TENANT_SLUG = 'demo';
-const SEED_ACTOR: Actor = { type: 'system', id: 'seed', label: 'demo seed' };
+export const SEED_ACTOR: Actor = { type: 'system', id: 'seed', label: 'demo seed' };
 
 export interface DemoCredentials {
   tenantId: string;

@@ -116,6 +116,25 @@ it('starts everything with no setup, serves the demo, stops cleanly and restarts
   const ready = await fetch(`${api}/ready`);
   expect(await ready.json()).toEqual({ status: 'ready', checks: { database: { status: 'ok' }, temporal: { status: 'ok' } } });
 
+  // The demo subscriptions run as workflows: the backdated cage contract caught up on its periods.
+  await first.waitFor(/started 4 subscription workflows/, 60_000);
+  const subscriptions = async () =>
+    ((await (await fetch(`${api}/v1/subscriptions`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ id: string; status: string; external_id: string | null }> }).data;
+  let subs = await subscriptions();
+  for (let i = 0; i < 100 && subs.some((x) => x.status === 'pending_provisioning' && x.external_id !== 'FRA-ORDER-7731'); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    subs = await subscriptions();
+  }
+  expect(subs.map((x) => x.status).sort()).toEqual(['active', 'active', 'pending_provisioning', 'trialing']);
+  const cage = subs.find((x) => x.external_id === 'NW-EWR-CAGE')!;
+  let renewals = 0;
+  for (let i = 0; i < 100 && renewals < 2; i++) {
+    const transitions = (await (await fetch(`${api}/v1/subscriptions/${cage.id}/transitions`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ events: string[] }> };
+    renewals = transitions.data.filter((t) => t.events.includes('subscription.renewed')).length;
+    if (renewals < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(renewals).toBeGreaterThanOrEqual(2);
+
   expect(await stop(first)).toBe(0);
   expect(first.output()).toMatch(/Stopped\.\s*$/);
   for (const port of [ports.api, ports.ui]) expect(await portAnswers(port)).toBe(false);
