@@ -1,3 +1,5 @@
+import { ACCOUNT, PLAN, STATUS, TENANT } from '../../../lib/temporal/search-attributes';
+import { subscriptionWorkflowId } from '../../../workflows/subscription/definitions';
 import { createAccount, seedSubscriptionCatalog, useSubscriptionHarness } from '../../support/subscription-harness';
 
 /**
@@ -34,6 +36,10 @@ it('trials for 14 days, warns 3 days before, converts, then renews 12 times at 1
   await h.advanceTo('2041-03-15T10:00:00.000Z');
   sub = (await h.req('GET', `/v1/subscriptions/${id}`)).body as Record<string, unknown>;
   expect(sub).toMatchObject({ status: 'active', current_period: { start: '2041-03-15T10:00:00.000Z', end: '2041-04-15T10:00:00.000Z' } });
+
+  // Support staff find it in the Temporal UI by tenant, account, plan and the status kept current.
+  const described = await h.env.client.workflow.getHandle(subscriptionWorkflowId(h.tenant.id, id)).describe();
+  expect([TENANT, ACCOUNT, PLAN, STATUS].map((key) => described.typedSearchAttributes.get(key))).toEqual([h.tenant.id, account, 'cabinet-full', 'active']);
 
   for (let k = 1; k <= 12; k++) await h.advanceTo(monthAfter('2041-03-15T10:00:00.000Z', k));
 
