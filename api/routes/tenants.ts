@@ -4,8 +4,8 @@ import { notFound } from '../../lib/errors';
 import { uuid } from '../../lib/schema-primitives';
 import { createApiKeySchema, createdApiKeySchema } from '../../services/auth/api-key-schemas';
 import { apiKeyRepresentation, createApiKey } from '../../services/auth/api-keys';
-import { createdTenantSchema, createTenantSchema, tenantSchema } from '../../services/tenants/tenant-schemas';
-import { createTenant, getTenant, listTenants, tenantRepresentation } from '../../services/tenants/tenant-service';
+import { createdTenantSchema, createTenantSchema, tenantSchema, updateTenantSchema } from '../../services/tenants/tenant-schemas';
+import { createTenant, getTenant, listTenants, tenantRepresentation, updateTenantSettings } from '../../services/tenants/tenant-service';
 import { listBody, listQueryFields, listSchema, pageRequest } from '../routing/pagination';
 import { platformRoute } from '../routing/route';
 
@@ -60,6 +60,21 @@ export const tenantRoutes = [
       const tenant = await getTenant(tx, params.id);
       if (!tenant) throw notFound('tenant', params.id);
       return { status: 200, body: tenantRepresentation(tenant) };
+    },
+  }),
+  platformRoute({
+    method: 'patch',
+    path: '/v1/tenants/{id}',
+    operationId: 'updateTenant',
+    summary: "Change a tenant's name or settings",
+    description: 'proration_unit and trial_ending_notice_days apply to subscriptions created afterwards; running subscriptions keep the rules they started with.',
+    tags,
+    auth: 'platform',
+    params: idParams,
+    body: updateTenantSchema,
+    success: { status: 200, description: 'The tenant', schema: tenantSchema },
+    async handler({ tx, actor, requestId, now, params, body }) {
+      return { status: 200, body: tenantRepresentation(await updateTenantSettings(tx, { actor, requestId, now }, params.id, body)) };
     },
   }),
   platformRoute({

@@ -28,6 +28,15 @@ export const createTenantSchema = z
   .meta({ id: 'CreateTenant' });
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
 
+export const updateTenantSchema = z
+  .strictObject({
+    name: text(200).optional(),
+    proration_unit: tenantSettings.proration_unit.optional(),
+    trial_ending_notice_days: tenantSettings.trial_ending_notice_days.optional(),
+  })
+  .meta({ id: 'UpdateTenant' });
+export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
+
 export const tenantSchema = z
   .strictObject({
     id: uuid,

@@ -1,14 +1,14 @@
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { Tenant } from '../../db/entities/tenant';
 import { bindTenant } from '../../db/tenant-transaction';
-import { RackrateError } from '../../lib/errors';
+import { RackrateError, notFound } from '../../lib/errors';
 import { uuidv7 } from '../../lib/ids';
 import { createApiKey } from '../auth/api-keys';
 import type { ApiKey } from '../../db/entities/api-key';
 import type { Actor } from '../change-context';
 import { recordChange } from '../changes';
 import { paginate, type Page, type PageRequest } from '../pagination';
-import type { CreateTenantInput } from './tenant-schemas';
+import type { CreateTenantInput, UpdateTenantInput } from './tenant-schemas';
 
 export function tenantRepresentation(t: Tenant) {
   return {
@@ -81,4 +81,24 @@ export async function getTenantBySlug(tx: EntityManager, slug: string): Promise<
 
 export async function listTenants(tx: EntityManager, page: PageRequest): Promise<Page<Tenant>> {
   return paginate(tx.createQueryBuilder(Tenant, 't'), 't', page);
+}
+
+/** Changes a tenant's settings; subscriptions created afterwards use them (running ones keep theirs). */
+export async function updateTenantSettings(
+  tx: EntityManager,
+  origin: { actor: Actor; requestId: string | null; now: Date },
+  id: string,
+  input: UpdateTenantInput,
+): Promise<Tenant> {
+  const tenant = await tx.findOne(Tenant, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!tenant) throw notFound('tenant', id);
+  const before = tenantRepresentation(tenant);
+  if (input.name !== undefined) tenant.name = input.name;
+  if (input.proration_unit !== undefined) tenant.prorationUnit = input.proration_unit;
+  if (input.trial_ending_notice_days !== undefined) tenant.trialEndingNoticeDays = input.trial_ending_notice_days;
+  tenant.updatedAt = origin.now;
+  await tx.save(tenant);
+  await bindTenant(tx, tenant.id);
+  await recordChange(tx, { tenantId: tenant.id, ...origin }, { action: 'tenant.updated', resourceType: 'tenant', resourceId: tenant.id, before, after: tenantRepresentation(tenant) });
+  return tenant;
 }

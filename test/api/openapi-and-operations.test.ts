@@ -154,6 +154,7 @@ it('every JSON response matches the schema its route documents, in zod and in th
     'POST /v1/api_keys': { name: 'schema 2', scopes: ['ingest'] },
     'POST /v1/tenants': { name: 'Schema Colo', slug: 'schema-colo' },
     'POST /v1/tenants/{id}/api_keys': { name: 'ops', scopes: ['admin'] },
+    'PATCH /v1/tenants/{id}': { proration_unit: 'day', trial_ending_notice_days: 5 },
     'POST /v1/products': { code: 'schema-new-product', name: 'Schema product', gl_code: '4999' },
     'PATCH /v1/products/{id}': { description: 'Renamed in the schema test' },
     'POST /v1/billable_metrics': { code: 'schema-new-metric', name: 'Schema metric', event_name: 'x', aggregation: { type: 'percentile', property: 'bps', percentile: '95' } },
