@@ -1,6 +1,8 @@
 import { RackrateError } from '../../lib/errors';
 import { fixedTemporalClient } from '../../lib/temporal/connection';
-import { sendSubscriptionRequest } from '../../services/subscriptions/subscription-workflows';
+import { Subscription } from '../../db/entities/subscriptions/subscription';
+import { sendSubscriptionRequest, startSubscriptionWorkflow } from '../../services/subscriptions/subscription-workflows';
+import { setupOf } from '../../services/subscriptions/subscriptions';
 import { createAccount, seedSubscriptionCatalog, useSubscriptionHarness } from '../support/subscription-harness';
 
 /**
@@ -106,6 +108,17 @@ it('refuses malformed changes, naming the field', async () => {
   await expectRefused('POST', `/v1/subscriptions/${active}/change`, { add_addons: [{ code: 'no-such-addon' }] }, 400, 'validation_failed', { field: 'add_addons[0].code', code: 'unknown' });
   const missing = await h.req('POST', '/v1/subscriptions/01890000-0000-7000-8000-000000000000/change', { plan: 'cabinet-half' });
   expect(missing.body).toMatchObject({ status: 404, code: 'not_found' });
+});
+
+it('a second workflow for the same subscription is refused by Temporal', async () => {
+  const row = await h.db.asSuperuser(async (c) => (await c.query(`SELECT * FROM subscriptions WHERE id = $1`, [active])).rows[0]);
+  const entity = await h.db.dataSource.manager.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('rackrate.tenant_id', $1, true)`, [h.tenant.id]);
+    return tx.findOneByOrFail(Subscription, { tenantId: h.tenant.id, id: active });
+  });
+  expect(entity.workflowId).toBe(row.workflow_id);
+  const again = startSubscriptionWorkflow(fixedTemporalClient(h.env.client), { setup: setupOf(entity, 3), terms: entity.terms });
+  await expect(again).rejects.toMatchObject({ code: 'subscription_state_conflict' });
 });
 
 it('the workflow itself refuses a request its state forbids, recording nothing', async () => {
