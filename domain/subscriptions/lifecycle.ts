@@ -307,14 +307,29 @@ export function pause(setup: SubscriptionSetup, rt: SubscriptionRuntime, request
   ]);
 }
 
-/** Billing restarts with a (prorated) period up to the next boundary of the unchanged cycle. */
-export function resume(setup: SubscriptionSetup, rt: SubscriptionRuntime, at: string): Step {
-  const first = firstPaidPeriod(setup, rt, at);
+/**
+ * Billing restarts with a (prorated) period up to the next boundary of the
+ * unchanged cycle. With `applyDueChanges`, dated changes that fell due while
+ * paused take effect first, so the new period is billed on the new terms
+ * (applying them at their own date would reach back into unbilled time).
+ */
+export function resume(setup: SubscriptionSetup, rt: SubscriptionRuntime, at: string, options: { applyDueChanges?: boolean } = {}): Step {
+  const due = options.applyDueChanges ? rt.pending.filter((c) => c.effective.type === 'at' && c.effective.at <= at) : [];
+  let terms = rt.terms;
+  for (const change of due) terms = applyTermsChange(terms, change.change);
+  const changed = { ...rt, terms, pending: rt.pending.filter((c) => !due.includes(c)) };
+  const first = firstPaidPeriod(setup, changed, at);
   const opened = openPeriod(setup, first.rt, first.period, false);
+  const added = terms.items.filter((i) => !rt.terms.items.some((o) => o.code === i.code));
+  const lines = [...opened.lines, ...oneTimeLines(contextOf(setup, first.rt), added, new Date(at), `resume/${at}`)];
+  const events: StepEvent[] = [
+    { type: 'subscription.resumed', details: { period: first.period, ...chargesSummary(setup, lines) } },
+    ...due.map((c) => ({ type: 'subscription.changed', details: { change_id: c.id, description: c.description, effective: 'resume' } })),
+  ];
   return step(first.rt, at, {
-    status: 'active', terms: opened.terms, pausedAt: null, resumeAt: null, period: first.period, segmentStart: first.period.start,
-    closedSegments: [], periodsBilled: rt.periodsBilled + 1,
-  }, opened.lines, [{ type: 'subscription.resumed', details: { period: first.period, ...chargesSummary(setup, opened.lines) } }]);
+    status: 'active', terms: opened.terms, pending: changed.pending, pausedAt: null, resumeAt: null, period: first.period,
+    segmentStart: first.period.start, closedSegments: [], periodsBilled: rt.periodsBilled + 1,
+  }, lines, events);
 }
 
 export function setStatus(rt: SubscriptionRuntime, status: SubscriptionStatus, type: string, details: Record<string, unknown>, at: string): Step {

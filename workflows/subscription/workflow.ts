@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, upsertSearchAttributes,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { SubscriptionActivities } from '../../activities/subscriptions';
 import {
@@ -81,7 +81,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       }
       if (rt.status === 'paused') {
         if (rt.resumeAt && rt.resumeAt <= at) {
-          await commit(resume(setup, rt, rt.resumeAt));
+          await commit(resume(setup, rt, rt.resumeAt, resumeOptions()));
           continue;
         }
         return;
@@ -119,7 +119,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       case 'pause':
         return pause(setup, rt, request.requestId, request.resumeAt, at);
       case 'resume':
-        return resume(setup, rt, at);
+        return resume(setup, rt, at, resumeOptions());
       case 'suspend':
         return setStatus(rt, 'suspended', 'subscription.suspended', { reason: request.reason }, at);
       case 'reinstate':
@@ -129,6 +129,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       case 'payment_succeeded':
         return setStatus(rt, 'active', rt.status === 'suspended' ? 'subscription.reinstated' : 'subscription.payment_recovered', {}, at);
     }
+  }
+
+  /** Since patch dated-change-after-pause: changes that fell due while paused apply at the resume, not back in the pause. */
+  function resumeOptions() {
+    return { applyDueChanges: patched('dated-change-after-pause') };
   }
 
   function refuse(reason: string): never {

@@ -125,3 +125,34 @@ it('waits for provisioning and bills from the reported activation time, three da
   ]);
   expect(await h.events(id)).toEqual(['subscription.created', 'subscription.activated', 'subscription.renewed']);
 }, 60_000);
+
+it('applies a change scheduled for a date at that date, prorated, and one that fell due while paused at the resume', async () => {
+  const id = await subscribe({ plan: 'cabinet-half', billing_anchor: 'anniversary' });
+  // Created 2042-01-01: January, 31 days. A quantity change dated 21 Jan (11 days left), then a plan change dated 5 Feb.
+  const dated = await ok('POST', `/v1/subscriptions/${id}/change`, { quantity: '2', effective: '2042-01-21T00:00:00.000Z' });
+  expect(dated.scheduled_change).toMatchObject({ effective: { type: 'at', at: '2042-01-21T00:00:00.000Z' } });
+  await ok('POST', `/v1/subscriptions/${id}/change`, { plan: 'cabinet-full', quantity: '2', effective: '2042-02-05T00:00:00.000Z' });
+  await h.advanceTo('2042-01-21T00:00:00.000Z');
+  // 600 → 1200 a month for the last 11 of 31 days: credit −212.90 (600 × 11/31); the charge makes the net exactly the
+  // rounded difference, 600 × 11/31 = 212.90, so it is 425.80 (1200 × 11/31 rounded alone would be 425.81).
+  await h.advanceTo('2042-02-01T00:00:00.000Z');
+  const paused = await ok('POST', `/v1/subscriptions/${id}/pause`);
+  expect(paused.charges.map((c) => [c.kind, c.amount])).toEqual([['proration_credit', '-1200.00']]);
+  await h.advanceTo('2042-02-15T00:00:00.000Z'); // the 5 Feb change fell due while paused
+  const resumed = await ok('POST', `/v1/subscriptions/${id}/resume`);
+  // Resumed on the new terms (cabinet-full × 2 = 2400 a month) for 14 of February's 28 days; nothing reaches back into the pause.
+  expect(resumed.charges.map((c) => [c.kind, c.amount])).toEqual([['recurring', '1200.00']]);
+  expect(resumed.subscription).toMatchObject({ plan: 'cabinet-full', quantity: '2', pending_changes: [] });
+  expect(brief(await h.charges(id))).toEqual([
+    'recurring cabinet-half 600.00 2042-01-01..2042-02-01',
+    'proration_credit cabinet-half -212.90 2042-01-21..2042-02-01',
+    'proration_charge cabinet-half 425.80 2042-01-21..2042-02-01',
+    'recurring cabinet-half 1200.00 2042-02-01..2042-03-01',
+    'proration_credit cabinet-half -1200.00 2042-02-01..2042-03-01',
+    'recurring cabinet-full 1200.00 2042-02-15..2042-03-01',
+  ]);
+  expect(await h.events(id)).toEqual([
+    'subscription.created', 'subscription.activated', 'subscription.change_scheduled', 'subscription.change_scheduled',
+    'subscription.changed', 'subscription.renewed', 'subscription.paused', 'subscription.resumed', 'subscription.changed',
+  ]);
+}, 60_000);
