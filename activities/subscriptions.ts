@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
@@ -6,6 +7,7 @@ import { inTenantTransaction } from '../db/tenant-transaction';
 import type { ChargeLine } from '../domain/subscriptions/charge-lines';
 import type { Period, Step, SubscriptionSetup } from '../domain/subscriptions/lifecycle';
 import { planItem } from '../domain/subscriptions/subscription-terms';
+import { canonicalJson } from '../lib/canonical-json';
 import { uuidv7 } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { emitDomainEvent } from '../services/domain-events';
@@ -17,8 +19,8 @@ import { subscriptionRepresentation } from '../services/subscriptions/subscripti
  * writes the same rows and a time-skipping test controls every timestamp.
  */
 
-/** Attempts (about a minute of retries) after which a missing subscription row means the API rolled back. */
-const ORPHAN_AFTER_ATTEMPTS = 8;
+/** Attempts after which a missing subscription row means the API rolled back: about a minute with the workflow's retry policy (0.2 s doubling to 10 s). */
+const ORPHAN_AFTER_ATTEMPTS = 12;
 
 export function createSubscriptionActivities(deps: { dataSource: DataSource; logger: Logger }) {
   const { dataSource, logger } = deps;
@@ -50,12 +52,27 @@ export function createSubscriptionActivities(deps: { dataSource: DataSource; log
       const { setup, step } = input;
       const rt = step.runtime;
       return inTenantTransaction(dataSource, setup.tenantId, async (tx) => {
+        const hash = stepHash(step);
         const inserted: unknown[] = await tx.query(
-          `INSERT INTO subscription_transitions (tenant_id, id, subscription_id, revision, from_status, to_status, events, occurred_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, subscription_id, revision) DO NOTHING RETURNING id`,
-          [setup.tenantId, uuidv7(Date.parse(step.at)), setup.subscriptionId, rt.revision, step.from, rt.status, step.events.map((e) => e.type), step.at],
+          `INSERT INTO subscription_transitions (tenant_id, id, subscription_id, revision, from_status, to_status, events, occurred_at, step_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, subscription_id, revision) DO NOTHING RETURNING id`,
+          [setup.tenantId, uuidv7(Date.parse(step.at)), setup.subscriptionId, rt.revision, step.from, rt.status, step.events.map((e) => e.type), step.at, hash],
         );
-        if (inserted.length === 0) return { recorded: false };
+        if (inserted.length === 0) {
+          // Already recorded: a retry after a crash, or a replay. It must be the same step; a different one
+          // means the workflow's decisions diverged from what was billed, which must stop, loudly.
+          const [recorded] = (await tx.query(
+            `SELECT step_hash FROM subscription_transitions WHERE tenant_id = $1 AND subscription_id = $2 AND revision = $3`,
+            [setup.tenantId, setup.subscriptionId, rt.revision],
+          )) as Array<{ step_hash: string }>;
+          if (recorded?.step_hash !== hash) {
+            throw ApplicationFailure.nonRetryable(
+              `step ${rt.revision} of subscription ${setup.subscriptionId} differs from the step recorded with that revision`,
+              'subscription_step_diverged',
+            );
+          }
+          return { recorded: false };
+        }
         await insertLines(tx, setup, rt.revision, step.lines, step.at);
         const row = await tx.findOneByOrFail(Subscription, { tenantId: setup.tenantId, id: setup.subscriptionId });
         const plan = planItem(rt.terms);
@@ -112,6 +129,17 @@ export function createSubscriptionActivities(deps: { dataSource: DataSource; log
       });
     },
   };
+}
+
+/** What a step records, fingerprinted: the same step always hashes the same, on any worker. */
+export function stepHash(step: Step): string {
+  const rt = step.runtime;
+  const essence = {
+    revision: rt.revision, from: step.from, to: rt.status, at: step.at,
+    lines: step.lines.map((l) => [l.key, l.amount, l.periodStart, l.periodEnd]),
+    events: step.events.map((e) => e.type),
+  };
+  return createHash('sha256').update(canonicalJson(essence)).digest('hex');
 }
 
 async function insertLines(

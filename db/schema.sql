@@ -124,6 +124,16 @@ TABLE bundles (
   version integer NOT NULL
 );
 
+TABLE coupon_redemptions (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  coupon_id uuid NOT NULL
+  promotion_code_id uuid
+  account_id uuid NOT NULL
+  subscription_id uuid NOT NULL
+  redeemed_at timestamp with time zone NOT NULL
+);
+
 TABLE coupons (
   tenant_id uuid NOT NULL
   id uuid NOT NULL
@@ -166,6 +176,24 @@ TABLE outbox_events (
   occurred_at timestamp with time zone NOT NULL
   request_id text
   published_at timestamp with time zone
+);
+
+TABLE payment_methods (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  gateway text NOT NULL
+  token text NOT NULL
+  type text NOT NULL
+  brand text
+  last4 text
+  exp_month smallint
+  exp_year smallint
+  is_default boolean NOT NULL
+  status text NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
 );
 
 TABLE plan_versions (
@@ -258,6 +286,82 @@ TABLE schema_migrations (
   name character varying NOT NULL
 );
 
+TABLE subscription_charges (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  line_key text NOT NULL
+  subscription_id uuid NOT NULL
+  account_id uuid NOT NULL
+  billing_account_id uuid NOT NULL
+  currency character(3) NOT NULL
+  kind text NOT NULL
+  item_code text
+  charge_key text
+  product_code text
+  description text NOT NULL
+  period_start timestamp with time zone NOT NULL
+  period_end timestamp with time zone NOT NULL
+  quantity numeric NOT NULL
+  amount numeric NOT NULL
+  revision integer NOT NULL
+  invoice_id uuid
+  created_at timestamp with time zone NOT NULL
+);
+
+TABLE subscription_transitions (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  subscription_id uuid NOT NULL
+  revision integer NOT NULL
+  from_status text NOT NULL
+  to_status text NOT NULL
+  events text[] NOT NULL
+  occurred_at timestamp with time zone NOT NULL
+  step_hash text NOT NULL
+);
+
+TABLE subscriptions (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  billing_account_id uuid NOT NULL
+  external_id text
+  plan_id uuid NOT NULL
+  plan_version integer NOT NULL
+  currency character(3) NOT NULL
+  quantity numeric NOT NULL
+  status text NOT NULL
+  billing_interval text NOT NULL
+  billing_anchor text NOT NULL
+  billing_anchor_day smallint
+  timezone text NOT NULL
+  proration_unit text NOT NULL
+  requires_provisioning boolean NOT NULL
+  trial_days integer NOT NULL
+  trial_end_behavior text NOT NULL
+  ordered_at timestamp with time zone NOT NULL
+  start_at timestamp with time zone NOT NULL
+  ends_at timestamp with time zone
+  activated_at timestamp with time zone
+  trial_end timestamp with time zone
+  current_period_start timestamp with time zone
+  current_period_end timestamp with time zone
+  cancel_at_period_end boolean NOT NULL
+  canceled_at timestamp with time zone
+  ended_at timestamp with time zone
+  paused_at timestamp with time zone
+  terms jsonb NOT NULL
+  pending_changes jsonb NOT NULL
+  coupon_id uuid
+  promotion_code_id uuid
+  payment_method_id uuid
+  workflow_id text NOT NULL
+  revision integer NOT NULL
+  metadata jsonb NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+);
+
 TABLE tenants (
   id uuid NOT NULL
   name text NOT NULL
@@ -265,6 +369,8 @@ TABLE tenants (
   status text NOT NULL
   created_at timestamp with time zone NOT NULL
   updated_at timestamp with time zone NOT NULL
+  proration_unit text NOT NULL DEFAULT 'second'::text
+  trial_ending_notice_days integer NOT NULL DEFAULT 3
 );
 
 CONSTRAINT accounts.accounts_archived_at CHECK (((status = 'archived'::text) = (archived_at IS NOT NULL)));
@@ -313,6 +419,11 @@ CONSTRAINT bundles.bundles_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT bundles.bundles_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
 CONSTRAINT bundles.bundles_tenant_id_code_key UNIQUE (tenant_id, code);
 CONSTRAINT bundles.bundles_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT coupon_redemptions.coupon_redemptions_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT coupon_redemptions.coupon_redemptions_tenant_id_coupon_id_fkey FOREIGN KEY (tenant_id, coupon_id) REFERENCES coupons(tenant_id, id);
+CONSTRAINT coupon_redemptions.coupon_redemptions_tenant_id_promotion_code_id_fkey FOREIGN KEY (tenant_id, promotion_code_id) REFERENCES promotion_codes(tenant_id, id);
+CONSTRAINT coupon_redemptions.coupon_redemptions_tenant_id_subscription_id_coupon_id_key UNIQUE (tenant_id, subscription_id, coupon_id);
+CONSTRAINT coupon_redemptions.coupon_redemptions_tenant_id_subscription_id_fkey FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions(tenant_id, id);
 CONSTRAINT coupons.coupons_check CHECK (((duration = 'repeating'::text) = (duration_periods IS NOT NULL)));
 CONSTRAINT coupons.coupons_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text));
 CONSTRAINT coupons.coupons_duration_check CHECK ((duration = ANY (ARRAY['once'::text, 'repeating'::text, 'forever'::text])));
@@ -327,6 +438,15 @@ CONSTRAINT idempotency_keys.idempotency_keys_pkey PRIMARY KEY (tenant_id, key);
 CONSTRAINT idempotency_keys.idempotency_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT outbox_events.outbox_events_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT outbox_events.outbox_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT payment_methods.payment_methods_exp_month_check CHECK (((exp_month >= 1) AND (exp_month <= 12)));
+CONSTRAINT payment_methods.payment_methods_gateway_check CHECK ((gateway ~ '^[a-z0-9_]{1,40}$'::text));
+CONSTRAINT payment_methods.payment_methods_last4_check CHECK ((last4 ~ '^[0-9]{4}$'::text));
+CONSTRAINT payment_methods.payment_methods_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT payment_methods.payment_methods_status_check CHECK ((status = ANY (ARRAY['active'::text, 'detached'::text])));
+CONSTRAINT payment_methods.payment_methods_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT payment_methods.payment_methods_tenant_id_gateway_token_key UNIQUE (tenant_id, gateway, token);
+CONSTRAINT payment_methods.payment_methods_token_check CHECK (((length(token) >= 1) AND (length(token) <= 200)));
+CONSTRAINT payment_methods.payment_methods_type_check CHECK ((type = ANY (ARRAY['card'::text, 'bank_account'::text])));
 CONSTRAINT plan_versions.plan_versions_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT plan_versions.plan_versions_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES plans(tenant_id, id);
 CONSTRAINT plan_versions.plan_versions_tenant_id_plan_id_version_key UNIQUE (tenant_id, plan_id, version);
@@ -355,11 +475,46 @@ CONSTRAINT promotion_codes.promotion_codes_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT promotion_codes.promotion_codes_tenant_id_coupon_id_fkey FOREIGN KEY (tenant_id, coupon_id) REFERENCES coupons(tenant_id, id);
 CONSTRAINT promotion_codes.promotion_codes_times_redeemed_check CHECK ((times_redeemed >= 0));
 CONSTRAINT schema_migrations.PK_62441bec32630ced9e4cccae336 PRIMARY KEY (id);
+CONSTRAINT subscription_charges.subscription_charges_check CHECK ((period_end >= period_start));
+CONSTRAINT subscription_charges.subscription_charges_kind_check CHECK ((kind = ANY (ARRAY['recurring'::text, 'proration_credit'::text, 'proration_charge'::text, 'one_time'::text, 'discount'::text, 'usage'::text])));
+CONSTRAINT subscription_charges.subscription_charges_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT subscription_charges.subscription_charges_tenant_id_billing_account_id_fkey FOREIGN KEY (tenant_id, billing_account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT subscription_charges.subscription_charges_tenant_id_line_key_key UNIQUE (tenant_id, line_key);
+CONSTRAINT subscription_charges.subscription_charges_tenant_id_subscription_id_fkey FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions(tenant_id, id);
+CONSTRAINT subscription_transitions.subscription_transitions_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT subscription_transitions.subscription_transitions_revision_check CHECK ((revision >= 1));
+CONSTRAINT subscription_transitions.subscription_transitions_step_hash_check CHECK ((step_hash ~ '^[0-9a-f]{64}$'::text));
+CONSTRAINT subscription_transitions.subscription_transitions_tenant_id_subscription_id_fkey FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions(tenant_id, id);
+CONSTRAINT subscription_transitions.subscription_transitions_tenant_id_subscription_id_revision_key UNIQUE (tenant_id, subscription_id, revision);
+CONSTRAINT subscriptions.subscriptions_billing_anchor_check CHECK ((billing_anchor = ANY (ARRAY['calendar'::text, 'anniversary'::text])));
+CONSTRAINT subscriptions.subscriptions_billing_anchor_day_check CHECK (((billing_anchor_day >= 1) AND (billing_anchor_day <= 31)));
+CONSTRAINT subscriptions.subscriptions_billing_interval_check CHECK ((billing_interval = ANY (ARRAY['month'::text, 'quarter'::text, 'year'::text])));
+CONSTRAINT subscriptions.subscriptions_check CHECK (((billing_anchor = 'calendar'::text) = (billing_anchor_day IS NOT NULL)));
+CONSTRAINT subscriptions.subscriptions_check1 CHECK (((current_period_start IS NULL) = (current_period_end IS NULL)));
+CONSTRAINT subscriptions.subscriptions_check2 CHECK (((current_period_end IS NULL) OR (current_period_end > current_period_start)));
+CONSTRAINT subscriptions.subscriptions_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200)));
+CONSTRAINT subscriptions.subscriptions_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_proration_unit_check CHECK ((proration_unit = ANY (ARRAY['second'::text, 'day'::text])));
+CONSTRAINT subscriptions.subscriptions_quantity_check CHECK ((quantity > (0)::numeric));
+CONSTRAINT subscriptions.subscriptions_revision_check CHECK ((revision >= 0));
+CONSTRAINT subscriptions.subscriptions_status_check CHECK ((status = ANY (ARRAY['pending_provisioning'::text, 'trialing'::text, 'active'::text, 'past_due'::text, 'suspended'::text, 'paused'::text, 'canceled'::text, 'ended'::text])));
+CONSTRAINT subscriptions.subscriptions_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_billing_account_id_fkey FOREIGN KEY (tenant_id, billing_account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_coupon_id_fkey FOREIGN KEY (tenant_id, coupon_id) REFERENCES coupons(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_payment_method_id_fkey FOREIGN KEY (tenant_id, payment_method_id) REFERENCES payment_methods(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_plan_id_fkey FOREIGN KEY (tenant_id, plan_id) REFERENCES plans(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_promotion_code_id_fkey FOREIGN KEY (tenant_id, promotion_code_id) REFERENCES promotion_codes(tenant_id, id);
+CONSTRAINT subscriptions.subscriptions_tenant_id_workflow_id_key UNIQUE (tenant_id, workflow_id);
+CONSTRAINT subscriptions.subscriptions_trial_days_check CHECK (((trial_days >= 0) AND (trial_days <= 365)));
+CONSTRAINT subscriptions.subscriptions_trial_end_behavior_check CHECK ((trial_end_behavior = ANY (ARRAY['convert'::text, 'cancel_without_payment_method'::text])));
 CONSTRAINT tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)));
 CONSTRAINT tenants.tenants_pkey PRIMARY KEY (id);
+CONSTRAINT tenants.tenants_proration_unit_check CHECK ((proration_unit = ANY (ARRAY['second'::text, 'day'::text])));
 CONSTRAINT tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'::text));
 CONSTRAINT tenants.tenants_slug_key UNIQUE (slug);
 CONSTRAINT tenants.tenants_status_check CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text])));
+CONSTRAINT tenants.tenants_trial_ending_notice_days_check CHECK (((trial_ending_notice_days >= 0) AND (trial_ending_notice_days <= 30)));
 
 CREATE UNIQUE INDEX accounts_external_id_key ON public.accounts USING btree (tenant_id, external_id) WHERE ((external_id IS NOT NULL) AND (status = 'active'::text));
 CREATE INDEX accounts_parent_idx ON public.accounts USING btree (tenant_id, parent_id) WHERE (parent_id IS NOT NULL);
@@ -379,6 +534,8 @@ CREATE UNIQUE INDEX billable_metrics_pkey ON public.billable_metrics USING btree
 CREATE UNIQUE INDEX billable_metrics_tenant_id_code_key ON public.billable_metrics USING btree (tenant_id, code);
 CREATE UNIQUE INDEX bundles_pkey ON public.bundles USING btree (tenant_id, id);
 CREATE UNIQUE INDEX bundles_tenant_id_code_key ON public.bundles USING btree (tenant_id, code);
+CREATE UNIQUE INDEX coupon_redemptions_pkey ON public.coupon_redemptions USING btree (tenant_id, id);
+CREATE UNIQUE INDEX coupon_redemptions_tenant_id_subscription_id_coupon_id_key ON public.coupon_redemptions USING btree (tenant_id, subscription_id, coupon_id);
 CREATE UNIQUE INDEX coupons_pkey ON public.coupons USING btree (tenant_id, id);
 CREATE UNIQUE INDEX coupons_tenant_id_code_key ON public.coupons USING btree (tenant_id, code);
 CREATE INDEX idempotency_keys_expiry_idx ON public.idempotency_keys USING btree (tenant_id, expires_at);
@@ -386,6 +543,9 @@ CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree
 CREATE UNIQUE INDEX outbox_events_pkey ON public.outbox_events USING btree (tenant_id, id);
 CREATE INDEX outbox_events_type_idx ON public.outbox_events USING btree (tenant_id, type, id);
 CREATE INDEX outbox_events_unpublished_idx ON public.outbox_events USING btree (id) WHERE (published_at IS NULL);
+CREATE INDEX payment_methods_account_idx ON public.payment_methods USING btree (tenant_id, account_id);
+CREATE UNIQUE INDEX payment_methods_pkey ON public.payment_methods USING btree (tenant_id, id);
+CREATE UNIQUE INDEX payment_methods_tenant_id_gateway_token_key ON public.payment_methods USING btree (tenant_id, gateway, token);
 CREATE UNIQUE INDEX plan_versions_pkey ON public.plan_versions USING btree (tenant_id, id);
 CREATE UNIQUE INDEX plan_versions_tenant_id_plan_id_version_key ON public.plan_versions USING btree (tenant_id, plan_id, version);
 CREATE UNIQUE INDEX plans_pkey ON public.plans USING btree (tenant_id, id);
@@ -399,6 +559,17 @@ CREATE UNIQUE INDEX products_tenant_id_code_key ON public.products USING btree (
 CREATE UNIQUE INDEX promotion_codes_code_key ON public.promotion_codes USING btree (tenant_id, lower(code));
 CREATE UNIQUE INDEX promotion_codes_pkey ON public.promotion_codes USING btree (tenant_id, id);
 CREATE UNIQUE INDEX "PK_62441bec32630ced9e4cccae336" ON public.schema_migrations USING btree (id);
+CREATE UNIQUE INDEX subscription_charges_pkey ON public.subscription_charges USING btree (tenant_id, id);
+CREATE INDEX subscription_charges_subscription_idx ON public.subscription_charges USING btree (tenant_id, subscription_id, period_start);
+CREATE UNIQUE INDEX subscription_charges_tenant_id_line_key_key ON public.subscription_charges USING btree (tenant_id, line_key);
+CREATE INDEX subscription_charges_uninvoiced_idx ON public.subscription_charges USING btree (tenant_id, billing_account_id) WHERE (invoice_id IS NULL);
+CREATE UNIQUE INDEX subscription_transitions_pkey ON public.subscription_transitions USING btree (tenant_id, id);
+CREATE UNIQUE INDEX subscription_transitions_tenant_id_subscription_id_revision_key ON public.subscription_transitions USING btree (tenant_id, subscription_id, revision);
+CREATE INDEX subscriptions_account_idx ON public.subscriptions USING btree (tenant_id, account_id, id);
+CREATE UNIQUE INDEX subscriptions_external_id_key ON public.subscriptions USING btree (tenant_id, external_id) WHERE (external_id IS NOT NULL);
+CREATE UNIQUE INDEX subscriptions_pkey ON public.subscriptions USING btree (tenant_id, id);
+CREATE INDEX subscriptions_status_idx ON public.subscriptions USING btree (tenant_id, status, id);
+CREATE UNIQUE INDEX subscriptions_tenant_id_workflow_id_key ON public.subscriptions USING btree (tenant_id, workflow_id);
 CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (id);
 CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug);
 
@@ -408,28 +579,38 @@ ROW LEVEL SECURITY assets FORCED;
 ROW LEVEL SECURITY audit_log FORCED;
 ROW LEVEL SECURITY billable_metrics FORCED;
 ROW LEVEL SECURITY bundles FORCED;
+ROW LEVEL SECURITY coupon_redemptions FORCED;
 ROW LEVEL SECURITY coupons FORCED;
 ROW LEVEL SECURITY idempotency_keys FORCED;
 ROW LEVEL SECURITY outbox_events FORCED;
+ROW LEVEL SECURITY payment_methods FORCED;
 ROW LEVEL SECURITY plan_versions FORCED;
 ROW LEVEL SECURITY plans FORCED;
 ROW LEVEL SECURITY price_overrides FORCED;
 ROW LEVEL SECURITY products FORCED;
 ROW LEVEL SECURITY promotion_codes FORCED;
+ROW LEVEL SECURITY subscription_charges FORCED;
+ROW LEVEL SECURITY subscription_transitions FORCED;
+ROW LEVEL SECURITY subscriptions FORCED;
 POLICY accounts.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY asset_types.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY assets.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY audit_log.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY billable_metrics.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY bundles.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY coupon_redemptions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY coupons.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY idempotency_keys.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY outbox_events.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY payment_methods.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY plan_versions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY plans.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY price_overrides.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY products.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY promotion_codes.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY subscription_charges.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY subscription_transitions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY subscriptions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 
 CREATE OR REPLACE FUNCTION public.rackrate_current_tenant()
  RETURNS uuid

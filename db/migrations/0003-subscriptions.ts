@@ -72,12 +72,14 @@ export class Subscriptions1764072000003 implements MigrationInterface {
     await q.query(`CREATE INDEX subscriptions_account_idx ON subscriptions (tenant_id, account_id, id)`);
     await q.query(`CREATE INDEX subscriptions_status_idx ON subscriptions (tenant_id, status, id)`);
 
-    // One row per workflow step that changed something; the revision makes recording a step idempotent.
+    // One row per workflow step; the revision makes recording a step idempotent, and step_hash (what the
+    // step recorded) lets a retried or replayed step prove it is the same step, not a diverged one.
     await q.query(`
       CREATE TABLE subscription_transitions (
         tenant_id uuid NOT NULL, id uuid NOT NULL, subscription_id uuid NOT NULL,
         revision integer NOT NULL CHECK (revision >= 1),
         from_status text NOT NULL, to_status text NOT NULL, events text[] NOT NULL, occurred_at timestamptz NOT NULL,
+        step_hash text NOT NULL CHECK (step_hash ~ '^[0-9a-f]{64}$'),
         PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, subscription_id, revision),
         FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions (tenant_id, id)
       )`);

@@ -31,6 +31,12 @@ const activities = proxyActivities<SubscriptionActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/** The API starts the workflow inside its transaction: the row appears moments later, so check soon and often. */
+const { confirmSubscription } = proxyActivities<SubscriptionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<SubscriptionStatus> {
   const { setup } = input;
   let rt: SubscriptionRuntime = input.runtime ?? initialRuntime(input.terms);
@@ -175,7 +181,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   );
 
   if (!input.runtime) {
-    const exists = await activities.confirmSubscription({ tenantId: setup.tenantId, subscriptionId: setup.subscriptionId });
+    const exists = await confirmSubscription({ tenantId: setup.tenantId, subscriptionId: setup.subscriptionId });
     // The API's transaction rolled back after starting us: nothing to bill.
     if (!exists) return 'canceled';
     if (!setup.requiresProvisioning) await exclusive(() => commit(startBilling(setup, rt, setup.startAt)));

@@ -12,4 +12,6 @@ export class SubscriptionTransition {
   @Column('text') toStatus!: SubscriptionStatus;
   @Column('text', { array: true }) events!: string[];
   @Column('timestamptz') occurredAt!: Date;
+  /** SHA-256 of the step (revision, statuses, time, line keys and amounts, event types). */
+  @Column('text') stepHash!: string;
 }
