@@ -178,10 +178,10 @@ describe('a signup with a trial, a promotion code and a card token', () => {
     const p2 = period('2042-02-24T09:00:00.000Z', '2042-03-24T09:00:00.000Z');
     const p3 = period('2042-03-24T09:00:00.000Z', '2042-04-24T09:00:00.000Z');
     expect((await h.charges(id)).map(({ kind, amount, start, end }) => ({ kind, amount, start, end }))).toEqual([
-      { kind: 'discount', amount: '-300.00', ...p1 },
       { kind: 'recurring', amount: '1200.00', ...p1 },
-      { kind: 'discount', amount: '-300.00', ...p2 },
+      { kind: 'discount', amount: '-300.00', ...p1 },
       { kind: 'recurring', amount: '1200.00', ...p2 },
+      { kind: 'discount', amount: '-300.00', ...p2 },
       { kind: 'recurring', amount: '1200.00', ...p3 },
     ]);
     expect(await h.events(id)).toEqual([
