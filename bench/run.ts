@@ -6,14 +6,19 @@ import { buildReport, compare, writeLatest, type BenchResult } from './report';
 import { runRatingBenchmarks } from './rating/run-rating';
 import { benchmarks, type Benchmark } from './scenarios';
 import { startServerProcess, type ServerProcess } from './server-process';
+import { subscriptionBench, type SubscriptionBench } from './subscriptions/run-subscriptions';
+import type { SubscriptionBenchResult } from './subscriptions/result';
 
 /**
- * `npm run bench`: starts the servers in a child process (bench/server.ts),
- * then for each benchmark warms up and measures the baseline, then warms up
- * and measures Rackrate, so the two alternate and share the host's noise.
+ * `npm run bench`: rating in process (bench/rating); then starts the servers
+ * in a child process (bench/server.ts) and for each HTTP benchmark warms up
+ * and measures the baseline, then warms up and measures Rackrate, so the two
+ * alternate and share the host's noise; then the subscription renewal burst
+ * beside no-op workflows on its own Temporal dev server (bench/subscriptions).
  * Progress goes to stderr; the JSON report goes to stdout and
  * bench/results/latest.json. Exits 1 when a measurement lost more than 0.1%
- * of its requests.
+ * of its requests, or when the renewal burst overlapped creation or its rows
+ * do not add up.
  */
 const WARMUP_SECONDS = 2;
 const BENCH_SOURCE_DIR = path.resolve(__dirname, '..', '..', 'bench');
@@ -38,12 +43,23 @@ async function measure(benchmark: Benchmark, label: string, baseUrl: string, sec
   return m;
 }
 
-/** BENCH_ONLY=rating or BENCH_ONLY=http runs one group; both by default. */
-function readGroups(env: NodeJS.ProcessEnv): { http: boolean; rating: boolean } {
+const GROUPS = ['rating', 'http', 'subscriptions'] as const;
+type Group = (typeof GROUPS)[number];
+
+/**
+ * BENCH_ONLY names the groups to run, comma-separated (BENCH_ONLY=subscriptions,
+ * BENCH_ONLY=rating,http) or `all`. Unset: rating and http, about a minute;
+ * the subscription family takes many minutes, so it runs only when named.
+ */
+function readGroups(env: NodeJS.ProcessEnv): Record<Group, boolean> {
   const only = env.BENCH_ONLY;
-  if (only === undefined || only === '') return { http: true, rating: true };
-  if (only !== 'http' && only !== 'rating') throw new Error(`BENCH_ONLY must be http or rating, not ${JSON.stringify(only)}`);
-  return { http: only === 'http', rating: only === 'rating' };
+  if (only === undefined || only === '') return { rating: true, http: true, subscriptions: false };
+  if (only === 'all') return { rating: true, http: true, subscriptions: true };
+  const names = only.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(GROUPS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY must be all or name ${GROUPS.join(', ')} (comma-separated), not ${JSON.stringify(only)}`);
+  }
+  return { rating: names.includes('rating'), http: names.includes('http'), subscriptions: names.includes('subscriptions') };
 }
 
 async function main(): Promise<number> {
@@ -52,10 +68,12 @@ async function main(): Promise<number> {
   const loadAverageBefore = os.loadavg()[0] ?? 0;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-bench-'));
   let server: ServerProcess | undefined;
+  let subscriptions: SubscriptionBench | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await server?.stop();
+      await subscriptions?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -81,19 +99,32 @@ async function main(): Promise<number> {
         results.push(compare(benchmark.name, rackrate, baseline));
       }
     }
-    const report = buildReport({
-      postgresVersion,
-      loadAverageBefore,
-      durationSeconds,
-      warmupSeconds: WARMUP_SECONDS,
-      connections: CONNECTIONS,
-      results,
-      rating,
-    });
+    // The subscription family starts its own PostgreSQL and Temporal; the API servers must not compete with it.
+    await server?.stop();
+    let subscriptionResult: SubscriptionBenchResult | null = null;
+    if (groups.subscriptions) {
+      subscriptions = subscriptionBench(log);
+      subscriptionResult = await subscriptions.run();
+    }
+    const report = {
+      ...buildReport({
+        postgresVersion: postgresVersion ?? subscriptionResult?.servers.postgres ?? null,
+        loadAverageBefore,
+        durationSeconds,
+        warmupSeconds: WARMUP_SECONDS,
+        connections: CONNECTIONS,
+        results,
+        rating,
+      }),
+      /** bench/subscriptions: renewals/s beside no-op workflows/s on the same Temporal dev server. */
+      subscriptions: subscriptionResult,
+    };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     log(`written to ${path.relative(process.cwd(), writeLatest(report, BENCH_SOURCE_DIR))}`);
     for (const line of report.errors.details) log(`errors: ${line}`);
-    return report.errors.exceeded ? 1 : 0;
+    const spoiled = subscriptionResult !== null && (!subscriptionResult.checks.ok || subscriptionResult.design.creation_overran_renewal_instant);
+    if (spoiled) log('errors: the subscription renewal burst did not run clean (see subscriptions.checks and subscriptions.design)');
+    return report.errors.exceeded || spoiled ? 1 : 0;
   } finally {
     await cleanup();
   }
