@@ -33,7 +33,7 @@ function lineView(l: ChargeLine) {
 
 /** The stored row is a step behind the outcome: show the outcome's status and revision with it. */
 async function outcomeBody(req: TenantRequest<unknown, unknown, unknown>, subscription: Subscription, outcome: RequestOutcome) {
-  const fresh = await getSubscription(req.tx, req.tenantId, subscription.id).catch(() => subscription);
+  const fresh = await getSubscription(req.tx, req.tenantId, subscription.id);
   const representation = subscriptionRepresentation(fresh);
   return {
     subscription: { ...representation, status: outcome.status, revision: Math.max(outcome.revision, representation.revision) },

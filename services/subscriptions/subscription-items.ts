@@ -56,7 +56,7 @@ export async function priceItem(
   }
   const versionNumber = request.version ?? plan.currentVersion;
   const version = await tx.findOneBy(PlanVersion, { tenantId, planId: plan.id, version: versionNumber });
-  if (!version) throw invalid(request.field.replace(/code$|plan$/, (m) => (m === 'plan' ? 'plan_version' : m)), 'unknown_version', `${plan.code} has no version ${versionNumber}`);
+  if (!version) throw invalid(request.field === 'plan' ? 'plan_version' : request.field, 'unknown_version', `${plan.code} has no version ${versionNumber}`);
   const definition = version.definition;
   if (!definition.currencies.includes(account.currency)) {
     throw new RackrateError('currency_mismatch', `${plan.code} version ${versionNumber} is priced in ${definition.currencies.join(', ')}; the account is billed in ${account.currency}.`, {

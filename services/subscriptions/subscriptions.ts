@@ -82,10 +82,6 @@ export async function priceAddons(
   return items;
 }
 
-export interface CreatedSubscription {
-  subscription: Subscription;
-}
-
 export async function createSubscription(
   tx: EntityManager,
   ctx: ChangeContext,
