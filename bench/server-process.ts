@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DATA_DIR_ENV, type BenchTargets, type ParentMessage, type ServerMessage } from './protocol';
+import { exited } from './child-exit';
 
 /**
  * The load generator's handle on bench/server.ts running in a child process.
@@ -18,11 +19,6 @@ export interface ServerProcess {
 
 const STARTUP_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 function waitForReady(child: ChildProcess): Promise<BenchTargets> {
   return new Promise((resolve, reject) => {

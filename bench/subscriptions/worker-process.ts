@@ -1,7 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WORKER_ENV, type ControlMessage, type WorkerKind, type WorkerMessage, type WorkerSettings } from './protocol';
+import { exited } from '../child-exit';
 
 /**
  * The benchmark's handle on a worker process (bench/subscriptions/worker.ts).
@@ -20,11 +21,6 @@ export interface WorkerProcess {
 
 const STARTUP_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 export function startWorkerProcess(kind: WorkerKind, env: { temporalAddress: string; databaseUrl?: string }): WorkerProcess {
   const child = fork(path.join(__dirname, 'worker.js'), [], {
