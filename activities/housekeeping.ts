@@ -2,6 +2,7 @@ import { heartbeat } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import { inTenantTransaction } from '../db/tenant-transaction';
 import type { Logger } from '../lib/logger';
+import { DEFAULT_USAGE_RETENTION_MONTHS, maintainUsageStorage, type UsageStorageResult } from '../services/metering/usage-retention';
 
 export interface PruneResult {
   tenantKeysDeleted: number;
@@ -26,9 +27,20 @@ async function deleteInBatches(run: () => Promise<number>): Promise<number> {
  * activity replayed or retried deletes the same set, and a time-skipping
  * test controls it.
  */
-export function createHousekeepingActivities(deps: { dataSource: DataSource; logger: Logger }) {
+export function createHousekeepingActivities(deps: { dataSource: DataSource; logger: Logger; usageRetentionMonths?: number }) {
   const { dataSource, logger } = deps;
   return {
+    /** Usage partitions ahead, expired months dropped, old idempotency keys pruned (services/metering/usage-retention.ts). */
+    async maintainUsageStorage(input: { now: string }): Promise<UsageStorageResult> {
+      const result = await maintainUsageStorage(dataSource, {
+        now: new Date(input.now),
+        retentionMonths: deps.usageRetentionMonths ?? DEFAULT_USAGE_RETENTION_MONTHS,
+        afterTenant: () => heartbeat(),
+      });
+      logger.info({ ...result, now: input.now }, 'maintained usage storage');
+      return result;
+    },
+
     async pruneExpiredIdempotencyKeys(input: { before: string }): Promise<PruneResult> {
       const before = new Date(input.before);
       const tenants: Array<{ id: string }> = await dataSource.query('SELECT id FROM tenants ORDER BY id');

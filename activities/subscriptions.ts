@@ -11,6 +11,7 @@ import { canonicalJson } from '../lib/canonical-json';
 import { uuidv7 } from '../lib/ids';
 import type { Logger } from '../lib/logger';
 import { emitDomainEvent } from '../services/domain-events';
+import { usageLinesAtClose } from '../services/metering/usage-close';
 import { subscriptionRepresentation } from '../services/subscriptions/subscription-representation';
 
 /**
@@ -111,12 +112,16 @@ export function createSubscriptionActivities(deps: { dataSource: DataSource; log
     },
 
     /**
-     * Usage charges for a closing period, rated in arrears. The metering
-     * issue fills this in (aggregate the period's events per usage charge,
-     * rate them); until then subscriptions have no usage to rate.
+     * Usage charges for a closing period (or the part of it before a cancel
+     * or pause), rated in arrears from the events stored so far, plus
+     * adjustments for earlier periods that received late events
+     * (services/metering/usage-close.ts). Reads events, writes only
+     * usage_ratings; the lines are recorded with the step that closes the
+     * period, under keys that make a retry harmless.
      */
-    async rateUsageForPeriod(_input: { tenantId: string; subscriptionId: string; period: Period }): Promise<ChargeLine[]> {
-      return [];
+    async rateUsageForPeriod(input: { tenantId: string; subscriptionId: string; period: Period }): Promise<ChargeLine[]> {
+      const closing = { start: new Date(input.period.start), end: new Date(input.period.end) };
+      return inTenantTransaction(dataSource, input.tenantId, (tx) => usageLinesAtClose(tx, input.tenantId, input.subscriptionId, closing));
     },
 
     async hasPaymentMethod(input: { tenantId: string; accountId: string }): Promise<boolean> {

@@ -7,7 +7,7 @@ import { SWAGGER_UI_ASSETS_DIR } from './openapi/docs-page';
 import { buildOpenApiDocument } from './openapi/document';
 import { apiDocsRoutes } from './routes/api-docs';
 import { resourceRoutes } from './routes/index';
-import { mountRoutes } from './routing/mount';
+import { bulkBodyLimits, mountRoutes } from './routing/mount';
 import type { AppDeps, Route } from './routing/route';
 
 export const API_VERSION = '0.1.0';
@@ -32,8 +32,9 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use('/v1/docs/assets', express.static(SWAGGER_UI_ASSETS_DIR, { index: false }));
-  app.use(jsonBodyMiddleware(deps.config.bodyLimitBytes));
-  mountRoutes(app, allRoutes(), deps);
+  const routes = allRoutes();
+  app.use(jsonBodyMiddleware(deps.config.bodyLimitBytes, bulkBodyLimits(routes)));
+  mountRoutes(app, routes, deps);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

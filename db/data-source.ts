@@ -19,11 +19,13 @@ import { PromotionCode } from './entities/catalog/promotion-code';
 import { Foundation1764072000001 } from './migrations/0001-foundation';
 import { Catalog1764072000002 } from './migrations/0002-catalog';
 import { Subscriptions1764072000003 } from './migrations/0003-subscriptions';
+import { Metering1764072000004 } from './migrations/0004-metering';
 import { CouponRedemption } from './entities/subscriptions/coupon-redemption';
 import { PaymentMethod } from './entities/subscriptions/payment-method';
 import { Subscription } from './entities/subscriptions/subscription';
 import { SubscriptionCharge } from './entities/subscriptions/subscription-charge';
 import { SubscriptionTransition } from './entities/subscriptions/subscription-transition';
+import { UsageThreshold } from './entities/metering/usage-threshold';
 import { SnakeNamingStrategy } from './naming-strategy';
 
 export const ENTITIES = [
@@ -48,10 +50,11 @@ export const ENTITIES = [
   SubscriptionTransition,
   SubscriptionCharge,
   CouponRedemption,
+  UsageThreshold,
 ];
 
 /** In order; each is additive. A test keeps db/schema.sql equal to their result. */
-export const MIGRATIONS = [Foundation1764072000001, Catalog1764072000002, Subscriptions1764072000003];
+export const MIGRATIONS = [Foundation1764072000001, Catalog1764072000002, Subscriptions1764072000003, Metering1764072000004];
 
 export interface DataSourceOptions {
   url: string;

@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 /**
  * A normalised, version-independent description of the database schema,
  * read from the catalogue: tables and columns, constraints, indexes,
- * row-level security and functions. `npm run db:dump` writes it to
+ * row-level security and functions. Partitions (created at run time) are
+ * left out: their parent describes them. `npm run db:dump` writes it to
  * db/schema.sql, and a test fails when migrations and that file disagree,
  * so every schema change shows up as a reviewable diff.
  */
@@ -18,7 +19,7 @@ export async function describeSchema(dataSource: DataSource): Promise<string> {
       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-     WHERE c.relkind IN ('r', 'p')
+     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
      ORDER BY c.relname, a.attnum`);
   let current = '';
   for (const col of columns) {
@@ -34,22 +35,25 @@ export async function describeSchema(dataSource: DataSource): Promise<string> {
   const constraints = await q<{ table: string; name: string; def: string }>(`
     SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def
       FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid <> 0
+       AND NOT (SELECT relispartition FROM pg_class WHERE oid = conrelid)
      ORDER BY 1, 2`);
   for (const c of constraints) out.push(`CONSTRAINT ${c.table}.${c.name} ${c.def};`);
   out.push('');
 
-  const indexes = await q<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexname`);
+  const indexes = await q<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes i JOIN pg_class c ON c.oid = (quote_ident(i.schemaname) || '.' || quote_ident(i.tablename))::regclass
+      WHERE i.schemaname = 'public' AND NOT c.relispartition ORDER BY i.tablename, i.indexname`);
   for (const i of indexes) out.push(`${i.def};`);
   out.push('');
 
   const rls = await q<{ table: string; enabled: boolean; forced: boolean }>(`
     SELECT relname AS table, relrowsecurity AS enabled, relforcerowsecurity AS forced
-      FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relrowsecurity
+      FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND relrowsecurity AND NOT relispartition
      ORDER BY 1`);
   for (const r of rls) out.push(`ROW LEVEL SECURITY ${r.table}${r.forced ? ' FORCED' : ''};`);
   const policies = await q<{ table: string; name: string; cmd: string; qual: string | null; check: string | null }>(`
     SELECT tablename AS table, policyname AS name, cmd, qual, with_check AS check
-      FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`);
+      FROM pg_policies p JOIN pg_class c ON c.oid = (quote_ident(p.schemaname) || '.' || quote_ident(p.tablename))::regclass
+     WHERE p.schemaname = 'public' AND NOT c.relispartition ORDER BY 1, 2`);
   for (const p of policies) out.push(`POLICY ${p.table}.${p.name} FOR ${p.cmd} USING (${p.qual ?? ''}) WITH CHECK (${p.check ?? ''});`);
   out.push('');
 

@@ -373,6 +373,88 @@ TABLE tenants (
   trial_ending_notice_days integer NOT NULL DEFAULT 3
 );
 
+TABLE usage_event_ids (
+  tenant_id uuid NOT NULL
+  event_id text NOT NULL
+  occurred_at timestamp with time zone NOT NULL
+  received_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_events (
+  tenant_id uuid NOT NULL
+  event_id text NOT NULL
+  account_id uuid NOT NULL
+  subscription_id uuid
+  code text NOT NULL
+  occurred_at timestamp with time zone NOT NULL
+  value numeric
+  properties jsonb NOT NULL
+  received_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_ratings (
+  tenant_id uuid NOT NULL
+  subscription_id uuid NOT NULL
+  item_code text NOT NULL
+  charge_key text NOT NULL
+  period_start timestamp with time zone NOT NULL
+  period_end timestamp with time zone NOT NULL
+  metric_code text NOT NULL
+  result jsonb NOT NULL
+  first_rated_at timestamp with time zone NOT NULL
+  rated_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_samples (
+  tenant_id uuid NOT NULL
+  account_id uuid NOT NULL
+  subscription_id uuid NOT NULL
+  code text NOT NULL
+  property text NOT NULL
+  series jsonb NOT NULL
+  slot_minutes smallint NOT NULL
+  day date NOT NULL
+  in_sum double precision[] NOT NULL
+  in_count integer[] NOT NULL
+  out_sum double precision[] NOT NULL
+  out_count integer[] NOT NULL
+  updated_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_threshold_crossings (
+  tenant_id uuid NOT NULL
+  threshold_id uuid NOT NULL
+  period_start timestamp with time zone NOT NULL
+  percent numeric NOT NULL
+  period_end timestamp with time zone NOT NULL
+  observed numeric NOT NULL
+  reference_value numeric NOT NULL
+  crossed_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_threshold_queue (
+  tenant_id uuid NOT NULL
+  account_id uuid NOT NULL
+  enqueued_at timestamp with time zone NOT NULL
+);
+
+TABLE usage_thresholds (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  subscription_id uuid
+  basis text NOT NULL
+  metric_code text
+  reference text NOT NULL
+  reference_value numeric
+  percents numeric[] NOT NULL
+  status text NOT NULL
+  metadata jsonb NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
 CONSTRAINT accounts.accounts_archived_at CHECK (((status = 'archived'::text) = (archived_at IS NOT NULL)));
 CONSTRAINT accounts.accounts_bill_to_parent_needs_parent CHECK (((NOT bill_to_parent) OR (parent_id IS NOT NULL)));
 CONSTRAINT accounts.accounts_billing_anchor_day_check CHECK (((billing_anchor_day >= 1) AND (billing_anchor_day <= 31)));
@@ -476,7 +558,7 @@ CONSTRAINT promotion_codes.promotion_codes_tenant_id_coupon_id_fkey FOREIGN KEY 
 CONSTRAINT promotion_codes.promotion_codes_times_redeemed_check CHECK ((times_redeemed >= 0));
 CONSTRAINT schema_migrations.PK_62441bec32630ced9e4cccae336 PRIMARY KEY (id);
 CONSTRAINT subscription_charges.subscription_charges_check CHECK ((period_end >= period_start));
-CONSTRAINT subscription_charges.subscription_charges_kind_check CHECK ((kind = ANY (ARRAY['recurring'::text, 'proration_credit'::text, 'proration_charge'::text, 'one_time'::text, 'discount'::text, 'usage'::text])));
+CONSTRAINT subscription_charges.subscription_charges_kind_check CHECK ((kind = ANY (ARRAY['recurring'::text, 'proration_credit'::text, 'proration_charge'::text, 'one_time'::text, 'discount'::text, 'usage'::text, 'usage_adjustment'::text])));
 CONSTRAINT subscription_charges.subscription_charges_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT subscription_charges.subscription_charges_tenant_id_billing_account_id_fkey FOREIGN KEY (tenant_id, billing_account_id) REFERENCES accounts(tenant_id, id);
 CONSTRAINT subscription_charges.subscription_charges_tenant_id_line_key_key UNIQUE (tenant_id, line_key);
@@ -515,6 +597,28 @@ CONSTRAINT tenants.tenants_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{1,62}$'
 CONSTRAINT tenants.tenants_slug_key UNIQUE (slug);
 CONSTRAINT tenants.tenants_status_check CHECK ((status = ANY (ARRAY['active'::text, 'suspended'::text])));
 CONSTRAINT tenants.tenants_trial_ending_notice_days_check CHECK (((trial_ending_notice_days >= 0) AND (trial_ending_notice_days <= 30)));
+CONSTRAINT usage_event_ids.usage_event_ids_event_id_check CHECK (((length(event_id) >= 1) AND (length(event_id) <= 200)));
+CONSTRAINT usage_event_ids.usage_event_ids_pkey PRIMARY KEY (tenant_id, event_id);
+CONSTRAINT usage_ratings.usage_ratings_check CHECK ((period_end > period_start));
+CONSTRAINT usage_ratings.usage_ratings_pkey PRIMARY KEY (tenant_id, subscription_id, item_code, charge_key, period_start);
+CONSTRAINT usage_ratings.usage_ratings_tenant_id_subscription_id_fkey FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions(tenant_id, id);
+CONSTRAINT usage_samples.usage_samples_pkey PRIMARY KEY (tenant_id, account_id, code, property, slot_minutes, subscription_id, series, day);
+CONSTRAINT usage_samples.usage_samples_slot_minutes_check CHECK ((((slot_minutes >= 1) AND (slot_minutes <= 60)) AND ((1440 % (slot_minutes)::integer) = 0)));
+CONSTRAINT usage_threshold_crossings.usage_threshold_crossings_pkey PRIMARY KEY (tenant_id, threshold_id, period_start, percent);
+CONSTRAINT usage_threshold_crossings.usage_threshold_crossings_tenant_id_threshold_id_fkey FOREIGN KEY (tenant_id, threshold_id) REFERENCES usage_thresholds(tenant_id, id);
+CONSTRAINT usage_threshold_queue.usage_threshold_queue_pkey PRIMARY KEY (tenant_id, account_id);
+CONSTRAINT usage_threshold_queue.usage_threshold_queue_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT usage_thresholds.usage_thresholds_basis_check CHECK ((basis = ANY (ARRAY['units'::text, 'amount'::text])));
+CONSTRAINT usage_thresholds.usage_thresholds_check CHECK (((basis = 'units'::text) = (metric_code IS NOT NULL)));
+CONSTRAINT usage_thresholds.usage_thresholds_check1 CHECK (((reference = 'value'::text) = (reference_value IS NOT NULL)));
+CONSTRAINT usage_thresholds.usage_thresholds_percents_check CHECK (((cardinality(percents) >= 1) AND (cardinality(percents) <= 10)));
+CONSTRAINT usage_thresholds.usage_thresholds_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT usage_thresholds.usage_thresholds_reference_check CHECK ((reference = ANY (ARRAY['value'::text, 'commit'::text])));
+CONSTRAINT usage_thresholds.usage_thresholds_reference_value_check CHECK ((reference_value > (0)::numeric));
+CONSTRAINT usage_thresholds.usage_thresholds_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text])));
+CONSTRAINT usage_thresholds.usage_thresholds_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT usage_thresholds.usage_thresholds_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT usage_thresholds.usage_thresholds_tenant_id_subscription_id_fkey FOREIGN KEY (tenant_id, subscription_id) REFERENCES subscriptions(tenant_id, id);
 
 CREATE UNIQUE INDEX accounts_external_id_key ON public.accounts USING btree (tenant_id, external_id) WHERE ((external_id IS NOT NULL) AND (status = 'active'::text));
 CREATE INDEX accounts_parent_idx ON public.accounts USING btree (tenant_id, parent_id) WHERE (parent_id IS NOT NULL);
@@ -572,6 +676,14 @@ CREATE INDEX subscriptions_status_idx ON public.subscriptions USING btree (tenan
 CREATE UNIQUE INDEX subscriptions_tenant_id_workflow_id_key ON public.subscriptions USING btree (tenant_id, workflow_id);
 CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (id);
 CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug);
+CREATE UNIQUE INDEX usage_event_ids_pkey ON public.usage_event_ids USING btree (tenant_id, event_id);
+CREATE INDEX usage_events_account_idx ON ONLY public.usage_events USING btree (tenant_id, account_id, code, occurred_at);
+CREATE UNIQUE INDEX usage_ratings_pkey ON public.usage_ratings USING btree (tenant_id, subscription_id, item_code, charge_key, period_start);
+CREATE UNIQUE INDEX usage_samples_pkey ON public.usage_samples USING btree (tenant_id, account_id, code, property, slot_minutes, subscription_id, series, day);
+CREATE UNIQUE INDEX usage_threshold_crossings_pkey ON public.usage_threshold_crossings USING btree (tenant_id, threshold_id, period_start, percent);
+CREATE UNIQUE INDEX usage_threshold_queue_pkey ON public.usage_threshold_queue USING btree (tenant_id, account_id);
+CREATE INDEX usage_thresholds_account_idx ON public.usage_thresholds USING btree (tenant_id, account_id) WHERE (status = 'active'::text);
+CREATE UNIQUE INDEX usage_thresholds_pkey ON public.usage_thresholds USING btree (tenant_id, id);
 
 ROW LEVEL SECURITY accounts FORCED;
 ROW LEVEL SECURITY asset_types FORCED;
@@ -592,6 +704,13 @@ ROW LEVEL SECURITY promotion_codes FORCED;
 ROW LEVEL SECURITY subscription_charges FORCED;
 ROW LEVEL SECURITY subscription_transitions FORCED;
 ROW LEVEL SECURITY subscriptions FORCED;
+ROW LEVEL SECURITY usage_event_ids FORCED;
+ROW LEVEL SECURITY usage_events FORCED;
+ROW LEVEL SECURITY usage_ratings FORCED;
+ROW LEVEL SECURITY usage_samples FORCED;
+ROW LEVEL SECURITY usage_threshold_crossings FORCED;
+ROW LEVEL SECURITY usage_threshold_queue FORCED;
+ROW LEVEL SECURITY usage_thresholds FORCED;
 POLICY accounts.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY asset_types.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY assets.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
@@ -611,12 +730,38 @@ POLICY promotion_codes.tenant_isolation FOR ALL USING ((tenant_id = rackrate_cur
 POLICY subscription_charges.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY subscription_transitions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY subscriptions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_event_ids.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_events.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_ratings.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_samples.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_threshold_crossings.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_threshold_queue.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY usage_thresholds.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 
 CREATE OR REPLACE FUNCTION public.rackrate_current_tenant()
  RETURNS uuid
  LANGUAGE sql
  STABLE
 AS $function$ SELECT NULLIF(current_setting('rackrate.tenant_id', true), '')::uuid $function$;
+
+CREATE OR REPLACE FUNCTION public.rackrate_ensure_usage_partition(month date)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+        DECLARE
+          first date := date_trunc('month', month)::date;
+          partition_name text := format('usage_events_y%sm%s', to_char(first, 'YYYY'), to_char(first, 'MM'));
+        BEGIN
+          IF to_regclass(partition_name) IS NOT NULL THEN RETURN false; END IF;
+          PERFORM pg_advisory_xact_lock(hashtext('rackrate_ensure_usage_partition'));
+          IF to_regclass(partition_name) IS NOT NULL THEN RETURN false; END IF;
+          EXECUTE format('CREATE TABLE %I PARTITION OF usage_events FOR VALUES FROM (%L) TO (%L)',
+                         partition_name, first::timestamp AT TIME ZONE 'UTC', (first + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+          EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', partition_name);
+          EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', partition_name);
+          EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = rackrate_current_tenant()) WITH CHECK (tenant_id = rackrate_current_tenant())', partition_name);
+          RETURN true;
+        END $function$;
 
 CREATE OR REPLACE FUNCTION public.rackrate_immutable()
  RETURNS trigger

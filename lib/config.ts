@@ -28,6 +28,8 @@ export interface Config {
   /** How long a verified API key is remembered by an API process; 0 turns the cache off. */
   apiKeyCacheTtlSeconds: number;
   taskQueues: string[] | undefined;
+  /** Whole months of raw usage kept before the current one (docs/metering.md, "Retention"). */
+  usageRetentionMonths: number;
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -60,6 +62,7 @@ const envSchema = z.object({
     .max(24 * 90)
     .default(24),
   API_KEY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  USAGE_RETENTION_MONTHS: z.coerce.number().int().min(2, 'must be at least 2 (late events reach back 35 days)').max(120).default(25),
   RACKRATE_TASK_QUEUES: z
     .string()
     .regex(/^[a-z-]+(,[a-z-]+)*$/, 'must be a comma-separated list such as billing,payments')
@@ -108,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS,
     apiKeyCacheTtlSeconds: e.API_KEY_CACHE_TTL_SECONDS,
     taskQueues: e.RACKRATE_TASK_QUEUES?.split(','),
+    usageRetentionMonths: e.USAGE_RETENTION_MONTHS,
   };
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../lib/logger';
 import { startChild, type Child } from '../lib/process/child-process';
 import { issueDemoKey, seedDemoProvider, upgradeDemoProvider, type DemoCredentials } from './demo/seed';
 import { seedDemoSubscriptions } from './demo/seed-subscriptions';
+import { seedDemoUsage } from './demo/seed-usage';
 import { lazyTemporalClient } from '../lib/temporal/connection';
 import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registration';
 import { startLocalTemporal, type LocalTemporal } from './local-temporal';
@@ -167,8 +168,12 @@ async function main(): Promise<void> {
         await demoData.initialize();
         const started = await seedDemoSubscriptions(demoData, temporalClient, new Date());
         if (started > 0) say(`  Demo         started ${started} subscription workflows (Temporal UI: RackrateTenant = "${demo?.tenantId ?? ''}")`);
+        const usage = await seedDemoUsage(demoData, new Date());
+        if (usage && usage.accepted > 0) {
+          say(`  Usage        ${usage.accepted} events stored for Northwind's Newark cage: GET /v1/usage?subscription_id=…&metric=transit-rate, /v1/subscriptions/{id}/usage/estimate`);
+        }
       } catch (error) {
-        say(`  Demo subscriptions were not started: ${error instanceof Error ? error.message : String(error)}`);
+        say(`  Demo subscriptions or usage were not seeded: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
         if (demoData.isInitialized) await demoData.destroy();
         await temporalClient.close();

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   if (config.databaseUrl === undefined) throw new Error('DATABASE_URL is required for the worker process');
   const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 5, applicationName: 'rackrate-worker' });
   await dataSource.initialize();
-  const workers = await runWorkers(config, { dataSource, logger }, requestedQueues(process.argv, config.taskQueues));
+  const workers = await runWorkers(config, { dataSource, logger, usageRetentionMonths: config.usageRetentionMonths }, requestedQueues(process.argv, config.taskQueues));
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createHousekeepingActivities } from '../activities/housekeeping';
+import { createMeteringActivities } from '../activities/metering';
 import { createSubscriptionActivities } from '../activities/subscriptions';
 import type { Logger } from '../lib/logger';
 import type { TaskQueueName } from '../lib/temporal/task-queues';
@@ -17,13 +18,15 @@ export interface QueueDefinition {
 export interface WorkerDeps {
   dataSource: DataSource;
   logger: Logger;
+  /** Raw usage retention for housekeeping; the default when unset (services/metering/usage-retention.ts). */
+  usageRetentionMonths?: number;
 }
 
 export function queueDefinitions(deps: WorkerDeps): Record<TaskQueueName, QueueDefinition | null> {
   return {
     billing: {
       workflowsPath: require.resolve('../workflows'),
-      activities: { ...createHousekeepingActivities(deps), ...createSubscriptionActivities(deps) },
+      activities: { ...createHousekeepingActivities(deps), ...createSubscriptionActivities(deps), ...createMeteringActivities(deps) },
     },
     payments: null,
     notifications: null,

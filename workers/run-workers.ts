@@ -6,6 +6,7 @@ import { temporalAddress } from '../lib/temporal/connection';
 import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registration';
 import { TASK_QUEUES, type TaskQueueName } from '../lib/temporal/task-queues';
 import { HOUSEKEEPING_WORKFLOW_ID } from '../workflows/housekeeping';
+import { THRESHOLD_WATCHER_WORKFLOW_ID } from '../workflows/metering/threshold-watcher';
 import { queueDefinitions, type WorkerDeps } from './queue-definitions';
 
 /** Waits for Temporal to accept connections: `npm start` may still be bringing it up. */
@@ -37,6 +38,21 @@ export async function ensureHousekeeping(client: Client, logger: Logger): Promis
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   logger.info({ workflow_id: HOUSEKEEPING_WORKFLOW_ID }, 'housekeeping workflow running');
+}
+
+/** Starts the usage threshold watcher unless it already runs (fixed id, so never twice). */
+export async function ensureThresholdWatcher(client: Client, logger: Logger): Promise<void> {
+  try {
+    await client.workflow.start('usageThresholdWatcherWorkflow', {
+      workflowId: THRESHOLD_WATCHER_WORKFLOW_ID,
+      taskQueue: TASK_QUEUES.billing,
+      args: [{}],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  logger.info({ workflow_id: THRESHOLD_WATCHER_WORKFLOW_ID }, 'usage threshold watcher running');
 }
 
 export interface RunningWorkers {
@@ -79,6 +95,7 @@ export async function runWorkers(config: Config, deps: WorkerDeps, requested?: T
   if (names.includes('billing')) {
     const client = new Client({ connection, namespace });
     await ensureHousekeeping(client, logger);
+    await ensureThresholdWatcher(client, logger);
   }
   logger.info({ queues: names.map((n) => TASK_QUEUES[n]) }, 'workers running');
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {

@@ -1,8 +1,9 @@
-import { continueAsNew, defineQuery, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { HousekeepingActivities } from '../activities/housekeeping';
 
 /**
- * Periodic clean-up across all tenants (today: expired idempotency keys).
+ * Periodic clean-up across all tenants: expired idempotency keys, usage
+ * partitions ahead and usage past its retention.
  * One instance runs per deployment, with the fixed id below; the billing
  * worker starts it if it is not running. It sleeps between cycles on the
  * workflow clock and continues as new every `cyclesPerRun` cycles so its
@@ -26,7 +27,7 @@ export interface HousekeepingStatus {
 
 export const housekeepingStatus = defineQuery<HousekeepingStatus>('status');
 
-const { pruneExpiredIdempotencyKeys } = proxyActivities<HousekeepingActivities>({
+const { pruneExpiredIdempotencyKeys, maintainUsageStorage } = proxyActivities<HousekeepingActivities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '10 seconds', maximumInterval: '10 minutes' },
@@ -48,6 +49,8 @@ export async function housekeepingWorkflow(input: HousekeepingInput = {}): Promi
     // new Date() in a workflow is the workflow clock: deterministic on replay.
     const now = new Date().toISOString();
     const pruned = await pruneExpiredIdempotencyKeys({ before: now });
+    // Since patch usage-storage: usage partitions and retention (docs/metering.md).
+    if (patched('usage-storage')) await maintainUsageStorage({ now });
     status.cyclesThisRun += 1;
     status.cyclesTotal += 1;
     status.lastCycleAt = now;

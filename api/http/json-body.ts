@@ -15,14 +15,22 @@ function isJson(req: Request): boolean {
   return req.is(['application/json', 'application/*+json']) !== false;
 }
 
-export function jsonBodyMiddleware(limitBytes: number) {
-  const parse = express.json({ limit: limitBytes, strict: false, type: ['application/json', 'application/*+json'] });
+function parser(limitBytes: number) {
+  return express.json({ limit: limitBytes, strict: false, type: ['application/json', 'application/*+json'] });
+}
+
+/** `largerLimits`: by "METHOD /path", routes that take more than `limitBytes` (event batches). */
+export function jsonBodyMiddleware(limitBytes: number, largerLimits: ReadonlyMap<string, number> = new Map()) {
+  const parse = parser(limitBytes);
+  const parsers = new Map([...largerLimits].map(([route, limit]) => [route, { limit, parse: parser(limit) }]));
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!hasBody(req)) return next();
     if (!isJson(req)) {
       return next(new RackrateError('unsupported_media_type', `Send the body as application/json, not ${req.get('content-type') ?? 'an unlabelled body'}.`));
     }
-    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : translateParseError(error, limitBytes)));
+    const special = parsers.size === 0 ? undefined : parsers.get(`${req.method} ${req.path.replace(/(.)\/$/, '$1')}`);
+    const limit = special?.limit ?? limitBytes;
+    (special?.parse ?? parse)(req, res, (error?: unknown) => next(error === undefined ? undefined : translateParseError(error, limit)));
   };
 }
 

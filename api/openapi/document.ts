@@ -14,11 +14,11 @@ function commonErrors(route: Route): ErrorCode[] {
   const codes: ErrorCode[] = [];
   const hasInput = route.query !== undefined || route.body !== undefined || route.method === 'post';
   if (hasInput) codes.push('validation_failed');
-  if (route.body !== undefined) codes.push('malformed_json', 'payload_too_large', 'unsupported_media_type');
+  if (route.body !== undefined || route.bulkBody !== undefined) codes.push('malformed_json', 'payload_too_large', 'unsupported_media_type');
   if (route.auth !== 'none') codes.push('unauthenticated');
   if (route.auth === 'tenant') codes.push('insufficient_scope');
   if (route.params !== undefined) codes.push('not_found');
-  if (route.method === 'post' && route.auth !== 'none') {
+  if (route.method === 'post' && route.auth !== 'none' && route.idempotencyKey !== 'ignored') {
     codes.push('invalid_idempotency_key', 'idempotency_key_in_use', 'idempotency_key_reused');
   }
   return codes;
@@ -76,8 +76,11 @@ export function buildOpenApiDocument(routes: readonly Route[], version: string) 
       request: {
         ...(route.params ? { params: route.params as z.ZodObject } : {}),
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
-        ...(route.method === 'post' && route.auth !== 'none' ? { headers: idempotencyHeader } : {}),
+        ...(route.method === 'post' && route.auth !== 'none' && route.idempotencyKey !== 'ignored' ? { headers: idempotencyHeader } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+        ...(route.bulkBody
+          ? { body: { required: true, content: Object.fromEntries(Object.entries(route.bulkBody.mediaTypes).map(([type, schema]) => [type, { schema }])) } }
+          : {}),
       },
       responses: {
         ...Object.fromEntries(

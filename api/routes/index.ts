@@ -3,11 +3,14 @@ import { apiKeyRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
 import { catalogRoutes } from './catalog/index';
 import { domainEventRoutes } from './domain-events';
+import { eventRoutes } from './events';
 import { offerRoutes } from './offers';
 import { operationsRoutes } from './operations';
 import { signupRoutes } from './signups';
 import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
+import { usageRoutes } from './usage';
+import { usageThresholdRoutes } from './usage-thresholds';
 import type { Route } from '../routing/route';
 
 /** Every endpoint except the OpenAPI document and docs page (added by app.ts). */
@@ -22,4 +25,7 @@ export const resourceRoutes: readonly Route[] = [
   ...signupRoutes,
   ...auditLogRoutes,
   ...domainEventRoutes,
+  ...eventRoutes,
+  ...usageRoutes,
+  ...usageThresholdRoutes,
 ];

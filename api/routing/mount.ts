@@ -52,6 +52,7 @@ interface ValidatedInput {
   params: unknown;
   query: unknown;
   body: unknown;
+  bulkBody: unknown;
 }
 
 /** Path, query and body are all checked before anything runs; every bad field is reported at once. */
@@ -63,7 +64,8 @@ function validateInput(route: Route, req: Request): ValidatedInput {
     if (!parsed.ok) throw new RackrateError('not_found', `No resource at ${req.path}.`);
     params = parsed.value;
   }
-  const errors: FieldError[] = [...unstorableText({ ...req.query }, 'query'), ...unstorableText(req.body, 'body')];
+  const bulk = route.bulkBody !== undefined;
+  const errors: FieldError[] = [...unstorableText({ ...req.query }, 'query'), ...(bulk ? [] : unstorableText(req.body, 'body'))];
   if (errors.length > 0) {
     throw new RackrateError('validation_failed', errors.map((e) => `${e.field || e.in}: ${e.message}`).join('; '), { errors });
   }
@@ -87,14 +89,14 @@ function validateInput(route: Route, req: Request): ValidatedInput {
       if (parsed.ok) body = parsed.value;
       else errors.push(...parsed.errors);
     }
-  } else if (req.body !== undefined && !isEmptyObject(req.body)) {
+  } else if (!bulk && req.body !== undefined && !isEmptyObject(req.body)) {
     errors.push({ in: 'body', field: '', code: 'not_allowed', message: 'this operation takes no request body' });
   }
   if (errors.length > 0) {
     const summary = errors.map((e) => `${e.in === 'body' ? '' : `${e.in} `}${e.field || 'body'}: ${e.message}`).join('; ');
     throw new RackrateError('validation_failed', summary, { errors });
   }
-  return { params, query, body };
+  return { params, query, body, bulkBody: bulk ? req.body : undefined };
 }
 
 function isEmptyObject(value: unknown): boolean {
@@ -139,8 +141,8 @@ async function execute(
 }
 
 /** Only POSTs are made idempotent; GET, PATCH and DELETE are idempotent by meaning or by state checks. */
-function idempotencyKeyOf(req: Request): string | undefined {
-  return req.method === 'POST' ? readIdempotencyKey(req) : undefined;
+function idempotencyKeyOf(req: Request, route: Route): string | undefined {
+  return req.method === 'POST' && route.idempotencyKey !== 'ignored' ? readIdempotencyKey(req) : undefined;
 }
 
 function handlerFor(route: Route, deps: AppDeps) {
@@ -158,7 +160,7 @@ function handlerFor(route: Route, deps: AppDeps) {
 
     if (route.auth === 'platform') {
       const actor = authenticatePlatform(req, deps);
-      const idempotencyKey = idempotencyKeyOf(req);
+      const idempotencyKey = idempotencyKeyOf(req, route);
       const input = validateInput(route, req);
       const outcome = await deps.dataSource.transaction((tx) =>
         execute(tx, req, res, deps, { key: idempotencyKey, scope: { kind: 'platform' } }, now, () =>
@@ -177,10 +179,11 @@ function handlerFor(route: Route, deps: AppDeps) {
         `This operation needs a key with the ${route.permission === 'write' ? 'admin' : `${route.permission} or admin`} scope; this key has ${key.scopes.join(', ')}.`,
       );
     }
-    const idempotencyKey = idempotencyKeyOf(req);
+    const idempotencyKey = idempotencyKeyOf(req, route);
     const input = validateInput(route, req);
     const actor: Actor = { type: 'api_key', id: key.keyId, label: `${key.prefix} (${key.name})` };
     const change = { tenantId: key.tenantId, actor, requestId, now };
+    if (route.beforeTransaction) await route.beforeTransaction(deps, now);
     const effects: Array<() => void | Promise<void>> = [];
     const outcome = await deps.dataSource.transaction(async (tx) => {
       await bindTenant(tx, key.tenantId);
@@ -203,6 +206,17 @@ function handlerFor(route: Route, deps: AppDeps) {
     for (const effect of effects) await effect();
     send(res, outcome.result, outcome.replayed, contentType);
   };
+}
+
+/** Body limits above the default, by "METHOD /path", for the JSON body parser (bulkBody routes). */
+export function bulkBodyLimits(routes: readonly Route[]): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const route of routes) {
+    if (route.bulkBody === undefined) continue;
+    if (route.path.includes('{')) throw new Error(`${route.path}: a bulk body needs a path without parameters`);
+    limits.set(`${route.method.toUpperCase()} ${route.path}`, route.bulkBody.limitBytes);
+  }
+  return limits;
 }
 
 /**

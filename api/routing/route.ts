@@ -51,6 +51,8 @@ interface RequestBase<P, Q, B> {
   logger: Logger;
   /** The request's instant, read once from the clock. */
   now: Date;
+  /** A `bulkBody` route's parsed JSON body, unchecked (undefined for other routes). */
+  bulkBody: unknown;
 }
 
 export interface TenantRequest<P, Q, B> extends RequestBase<P, Q, B> {
@@ -100,12 +102,32 @@ interface RouteBase<P extends MaybeSchema, Q extends MaybeSchema, B extends Mayb
   };
   /** Codes this operation can return beyond the ones every route of its kind can. */
   errors?: ErrorCode[];
+  /**
+   * A large body the handler checks itself, for a hot path where a zod parse
+   * of every item would cost more than the work (event ingestion): accepted up
+   * to `limitBytes` instead of BODY_LIMIT_BYTES (paths without parameters
+   * only), documented per media type with `mediaTypes` but not parsed with
+   * them; the handler reads it as `bulkBody`. Use instead of `body`.
+   */
+  bulkBody?: { limitBytes: number; mediaTypes: Record<string, z.ZodType> };
+  /**
+   * 'ignored': the Idempotency-Key header is neither read nor stored, because
+   * the body carries its own idempotency keys (usage event ids) and storing
+   * each large response would cost more than answering a replay again.
+   */
+  idempotencyKey?: 'ignored';
 }
 
 export interface TenantRoute<P extends MaybeSchema, Q extends MaybeSchema, B extends MaybeSchema>
   extends RouteBase<P, Q, B> {
   auth: 'tenant';
   permission: Permission;
+  /**
+   * Runs after authentication and validation, before the request's
+   * transaction opens, on connections of its own: for work that must not
+   * happen inside it (creating partitions is DDL).
+   */
+  beforeTransaction?(deps: AppDeps, now: Date): Promise<void>;
   handler(req: TenantRequest<Input<P>, Input<Q>, Input<B>>): Promise<HandlerResult>;
 }
 

@@ -25,7 +25,8 @@ export const metricAggregationSchema = z.discriminatedUnion('type', [
     type: z.literal('percentile'),
     property,
     percentile: percent.refine((p) => p.greaterThan(0), 'must be greater than 0'),
-    window_minutes: z.int().min(1).max(60).default(5),
+    // Slots tile the UTC day, so the 5-minute rollup (usage_samples) can hold them.
+    window_minutes: z.int().min(1).max(60).refine((m) => 1440 % m === 0, 'must divide a day: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60').default(5),
   }),
   z.strictObject({ type: z.literal('peak'), property, window_minutes: z.int().min(1).max(1440).default(15) }),
 ]);

@@ -17,7 +17,7 @@ import type { AppliedCoupon, ChargeTiming, SubscriptionItem } from './subscripti
  * line twice (a retried activity, a replayed workflow) is a no-op. Amounts
  * are rounded per line (docs/money.md, rounding point 1).
  */
-export const CHARGE_KINDS = ['recurring', 'proration_credit', 'proration_charge', 'one_time', 'discount', 'usage'] as const;
+export const CHARGE_KINDS = ['recurring', 'proration_credit', 'proration_charge', 'one_time', 'discount', 'usage', 'usage_adjustment'] as const;
 export type ChargeKind = (typeof CHARGE_KINDS)[number];
 
 export interface ChargeLine {
@@ -177,7 +177,8 @@ export function oneTimeLines(ctx: BillingContext, items: readonly SubscriptionIt
 }
 
 function eligible(coupon: AppliedCoupon, line: ChargeLine, items: readonly SubscriptionItem[]): boolean {
-  if (line.kind === 'discount' || line.kind === 'usage') return false;
+  // Coupons discount fixed fees; usage is billed as rated.
+  if (line.kind === 'discount' || line.kind === 'usage' || line.kind === 'usage_adjustment') return false;
   const item = items.find((i) => i.code === line.itemCode);
   if (coupon.appliesTo.plans && !(item && coupon.appliesTo.plans.includes(item.code))) return false;
   if (coupon.appliesTo.products && !(line.product && coupon.appliesTo.products.includes(line.product))) return false;

@@ -200,7 +200,7 @@ export function renew(setup: SubscriptionSetup, rt: SubscriptionRuntime, usage: 
   const at = period.end;
   const ctx = contextOf(setup, rt);
   const closing = [...arrearsLines(ctx, segmentsUpTo(rt, at)), ...usage];
-  const closingDiscount = discountLine(ctx, rt.terms.coupon, closing.filter((l) => l.kind !== 'usage'), rt.terms.items, `close/${period.start}`, false);
+  const closingDiscount = discountLine(ctx, rt.terms.coupon, closing.filter((l) => l.kind !== 'usage' && l.kind !== 'usage_adjustment'), rt.terms.items, `close/${period.start}`, false);
   if (closingDiscount) closing.push(closingDiscount);
   const closed = { period, ...chargesSummary(setup, closing) };
 
@@ -278,18 +278,21 @@ export function applyScheduledChange(setup: SubscriptionSetup, rt: SubscriptionR
 }
 
 /** Ends billing now: credit for the unused part of in-advance fees (per policy), in-arrears fees up to now. */
-function stopBilling(setup: SubscriptionSetup, rt: SubscriptionRuntime, at: string, key: string, credit: boolean): ChargeLine[] {
+/** `usage`: the usage of the period up to `at`, rated by the workflow's activity before this step. */
+function stopBilling(setup: SubscriptionSetup, rt: SubscriptionRuntime, at: string, key: string, credit: boolean, usage: ChargeLine[]): ChargeLine[] {
   if (!rt.period) return [];
   const ctx = contextOf(setup, rt);
   const lines = [...arrearsLines(ctx, segmentsUpTo(rt, at))];
   if (credit) lines.push(...changeLines(ctx, rt.terms.items, [], new Date(at), key));
   const discount = discountLine(ctx, rt.terms.coupon, lines, rt.terms.items, key, false);
   if (discount) lines.push(discount);
-  return lines;
+  return [...lines, ...usage];
 }
 
-export function cancelNow(setup: SubscriptionSetup, rt: SubscriptionRuntime, requestId: string, proration: 'credit' | 'none', reason: string | null, at: string): Step {
-  const lines = stopBilling(setup, rt, at, `cancel/${requestId}`, proration === 'credit');
+export function cancelNow(
+  setup: SubscriptionSetup, rt: SubscriptionRuntime, requestId: string, proration: 'credit' | 'none', reason: string | null, at: string, usage: ChargeLine[] = [],
+): Step {
+  const lines = stopBilling(setup, rt, at, `cancel/${requestId}`, proration === 'credit', usage);
   return step(rt, at, { status: 'canceled', canceledAt: at, period: null, segmentStart: null, closedSegments: [], pending: [] }, lines, [
     { type: 'subscription.canceled', details: { canceled_at: at, reason, proration, ...chargesSummary(setup, lines) } },
   ]);
@@ -300,8 +303,8 @@ export function scheduleCancel(rt: SubscriptionRuntime, reason: string | null, a
   return step(rt, at, { cancelAtPeriodEnd: true }, [], [{ type: 'subscription.cancellation_scheduled', details: { cancel_at: effective, reason } }]);
 }
 
-export function pause(setup: SubscriptionSetup, rt: SubscriptionRuntime, requestId: string, resumeAt: string | null, at: string): Step {
-  const lines = stopBilling(setup, rt, at, `pause/${requestId}`, true);
+export function pause(setup: SubscriptionSetup, rt: SubscriptionRuntime, requestId: string, resumeAt: string | null, at: string, usage: ChargeLine[] = []): Step {
+  const lines = stopBilling(setup, rt, at, `pause/${requestId}`, true, usage);
   return step(rt, at, { status: 'paused', pausedAt: at, resumeAt, period: null, segmentStart: null, closedSegments: [] }, lines, [
     { type: 'subscription.paused', details: { paused_at: at, resume_at: resumeAt, ...chargesSummary(setup, lines) } },
   ]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { catalogCode } from '../../domain/catalog/status';
 import { decimalText, positiveDecimal } from '../../domain/pricing/decimal-input';
 import { SUBSCRIPTION_STATUSES } from '../../domain/subscriptions/status';
+import { CHARGE_KINDS } from '../../domain/subscriptions/charge-lines';
 import { text, timestamp, uuid } from '../../lib/schema-primitives';
 import { metadataSchema } from '../accounts/account-schemas';
 
@@ -178,7 +179,7 @@ export const chargeSchema = z
     account_id: uuid,
     billing_account_id: uuid,
     currency: z.string(),
-    kind: z.enum(['recurring', 'proration_credit', 'proration_charge', 'one_time', 'discount', 'usage']),
+    kind: z.enum(CHARGE_KINDS),
     item: z.string().nullable(),
     charge: z.string().nullable(),
     product: z.string().nullable(),

@@ -27,6 +27,7 @@ interface TenantFixture extends TenantCatalog {
   domainEventId: string;
   activeSubscriptionId: string;
   pendingSubscriptionId: string;
+  usageThresholdId: string;
 }
 const fixtures: Record<string, TenantFixture> = {};
 
@@ -41,6 +42,9 @@ async function seed(t: TestTenant): Promise<TenantFixture> {
   const spare = await api.request('POST', '/v1/api_keys', { key, body: { name: 'spare admin', scopes: ['admin'] } });
   const audit = await api.request('GET', `/v1/audit_log?resource_id=${account.body.id}`, { key });
   const events = await api.request('GET', `/v1/domain_events?resource_id=${account.body.id}`, { key });
+  // A percentile metric for the samples endpoint, and a budget threshold.
+  await expectCreated(api.request('POST', '/v1/billable_metrics', { key, body: { code: 'port-bps', name: 'Port', event_name: 'if.rate', aggregation: { type: 'percentile', property: 'traffic', percentile: '95' } } }));
+  const threshold = await expectCreated(api.request('POST', '/v1/usage_thresholds', { key, body: { account_id: account.body.id, basis: 'amount', reference: 'value', reference_value: '100', percents: [50, 100] } }));
   return {
     accountId: account.body.id,
     childId: child.body.id,
@@ -51,6 +55,7 @@ async function seed(t: TestTenant): Promise<TenantFixture> {
     ...(await seedTenantCatalog(api, t.adminKey, t.slug, account.body.id)),
     activeSubscriptionId: '',
     pendingSubscriptionId: '',
+    usageThresholdId: threshold.id,
   };
 }
 
@@ -151,11 +156,17 @@ const TARGETS: Record<string, { id: (f: TenantFixture) => string; body?: unknown
   'POST /v1/subscriptions/{id}/resume': { id: (f) => f.activeSubscriptionId },
   'POST /v1/subscriptions/{id}/suspend': { id: (f) => f.activeSubscriptionId, body: {} },
   'POST /v1/subscriptions/{id}/reinstate': { id: (f) => f.activeSubscriptionId },
+  'GET /v1/subscriptions/{id}/usage/estimate': { id: (f) => f.activeSubscriptionId },
+  'GET /v1/accounts/{id}/usage/estimate': { id: (f) => f.accountId },
+  'GET /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId },
+  'PATCH /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId, body: { percents: [10] } },
+  'DELETE /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId },
 };
 
 /** For each tenant route without an id: what A's request is and which of B's ids must not show. */
 interface CollectionCase {
-  path: string;
+  /** A function gets A's fixture (for queries naming A's own account). */
+  path: string | ((f: TenantFixture) => string);
   /** A's request body; a function gets A's fixture (for A's own account id). */
   body?: unknown | ((f: TenantFixture) => unknown);
   /** Ids (or, for the catalogue file, codes) of the tenant's own items the response must show (so an empty answer cannot pass). */
@@ -266,9 +277,32 @@ const COLLECTIONS: Record<string, CollectionCase> = {
     table: 'products',
     createdId: (body) => body.changes!.find((c) => c.code === 'applied-product')!.id,
   },
+  'GET /v1/usage': { path: (f) => `/v1/usage?account_id=${f.accountId}&metric=transit-gb`, ids: (f) => [f.accountId] },
+  'GET /v1/usage/series': { path: (f) => `/v1/usage/series?account_id=${f.accountId}&metric=transit-gb`, ids: (f) => [f.accountId] },
+  'GET /v1/usage/samples': { path: (f) => `/v1/usage/samples?account_id=${f.accountId}&metric=port-bps&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z`, ids: (f) => [f.accountId] },
+  // SAME-EXT is a customer of both tenants: it must resolve to A's account, the one A's subscription belongs to.
+  'POST /v1/events': {
+    path: '/v1/events',
+    body: (f: TenantFixture) => ({ id: 'iso-1', customer: 'SAME-EXT', subscription_id: f.activeSubscriptionId, code: 'interface.bytes', timestamp: new Date().toISOString(), properties: { gb: 1 } }),
+    ids: (f) => [f.activeSubscriptionId],
+    status: 202,
+  },
+  'POST /v1/events/batch': {
+    path: '/v1/events/batch',
+    body: (f: TenantFixture) => [{ id: 'iso-2', customer: 'SAME-EXT', subscription_id: f.activeSubscriptionId, code: 'interface.bytes', timestamp: new Date().toISOString(), properties: { gb: 1 } }],
+    ids: (f) => [f.activeSubscriptionId],
+    status: 200,
+  },
+  'GET /v1/usage_thresholds': { path: '/v1/usage_thresholds?limit=100', ids: (f) => [f.usageThresholdId] },
+  'POST /v1/usage_thresholds': {
+    path: '/v1/usage_thresholds',
+    body: (f: TenantFixture) => ({ account_id: f.accountId, basis: 'units', metric_code: 'transit-gb', reference: 'value', reference_value: '1000', percents: [80] }),
+    ids: (f) => [f.accountId],
+    table: 'usage_thresholds',
+  },
 };
 
-const SUBSCRIPTION_TABLES = ['subscriptions', 'subscription_transitions', 'subscription_charges', 'coupon_redemptions', 'payment_methods'];
+const SUBSCRIPTION_TABLES = ['subscriptions', 'subscription_transitions', 'subscription_charges', 'coupon_redemptions', 'payment_methods', 'usage_thresholds'];
 
 const tenantRoutes = allRoutes().filter((r): r is Extract<Route, { auth: 'tenant' }> => r.auth === 'tenant');
 const name = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
@@ -312,7 +346,7 @@ describe.each(Object.keys(COLLECTIONS))("A's key on a collection: %s", (route) =
     const c = COLLECTIONS[route]!;
     const before = await snapshotOfB();
     const body = typeof c.body === 'function' ? c.body(fixtures.a!) : c.body;
-    const res = await api.request(method, c.path, { key: a.adminKey, ...(body ? { body } : {}) });
+    const res = await api.request(method, typeof c.path === 'function' ? c.path(fixtures.a!) : c.path, { key: a.adminKey, ...(body ? { body } : {}) });
     expect({ status: res.status, body: res.status < 300 ? 'ok' : res.body }).toEqual({ status: c.status ?? (method === 'POST' ? 201 : 200), body: 'ok' });
     const text = JSON.stringify(res.body);
     for (const id of c.ids(fixtures.a!)) expect(text).toContain(id);
@@ -431,6 +465,28 @@ describe("catalogue references to B's items fail like references to nothing", ()
     expect(viaB.body.detail.replaceAll(fixtures.b!.accountId, '<ref>')).toEqual(viaNothing.body.detail.replaceAll(MISSING, '<ref>'));
     expect(viaB.text).not.toContain(fixtures.b!.priceOverrideId);
   });
+});
+
+it("usage and thresholds naming B's account or subscription answer like naming nothing", async () => {
+  const MISSING = '01900000-0000-7000-8000-000000000000';
+  const fb = fixtures.b!;
+  const scrub = (text: string, ref: string) => text.replaceAll(ref, '<ref>');
+  const before = await snapshotOfB();
+  for (const [field, ref] of [['account_id', fb.accountId], ['subscription_id', fb.activeSubscriptionId]] as const) {
+    const usage = (id: string) => api.request('GET', `/v1/usage?${field}=${id}&metric=transit-gb`, { key: a.adminKey });
+    const [viaB, viaNothing] = [await usage(ref), await usage(MISSING)];
+    expect(viaB.status).toBe(400);
+    expect(scrub(JSON.stringify(viaB.body.errors), ref)).toEqual(scrub(JSON.stringify(viaNothing.body.errors), MISSING));
+    const threshold = (id: string) =>
+      api.request('POST', '/v1/usage_thresholds', {
+        key: a.adminKey,
+        body: { account_id: fixtures.a!.accountId, [field]: id, basis: 'amount', reference: 'value', reference_value: '1', percents: [1] },
+      });
+    const [tViaB, tViaNothing] = [await threshold(ref), await threshold(MISSING)];
+    expect(tViaB.status).toBe(400);
+    expect(scrub(JSON.stringify(tViaB.body.errors), ref)).toEqual(scrub(JSON.stringify(tViaNothing.body.errors), MISSING));
+  }
+  expect(await snapshotOfB()).toEqual(before);
 });
 
 it("cannot attach an account to B's account as parent", async () => {

@@ -135,6 +135,17 @@ it('starts everything with no setup, serves the demo, stops cleanly and restarts
   }
   expect(renewals).toBeGreaterThanOrEqual(2);
 
+  // The cage's usage this period: 5-minute transit rates on two ports, power and energy, through the ingest service.
+  const stored = Number((await first.waitFor(/Usage\s+(\d+) events stored/, 60_000))[1]);
+  expect(stored).toBeGreaterThan(100);
+  const usage = (await (await fetch(`${api}/v1/usage?subscription_id=${cage.id}&metric=transit-rate`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+    groups: Array<{ group: { port_id: string }; quantity: string; events: number }>;
+  };
+  expect(usage.groups.map((g) => g.group.port_id).sort()).toEqual(['xe-0/0/1', 'xe-0/0/2']);
+  expect(usage.groups.every((g) => Number(g.quantity) > 1_000_000 && g.events > 0)).toBe(true);
+  const estimate = await fetch(`${api}/v1/subscriptions/${cage.id}/usage/estimate`, { headers: { authorization: `Bearer ${key}` } });
+  expect(estimate.status).toBe(200);
+
   expect(await stop(first)).toBe(0);
   expect(first.output()).toMatch(/Stopped\.\s*$/);
   for (const port of [ports.api, ports.ui]) expect(await portAnswers(port)).toBe(false);

@@ -7,6 +7,7 @@ import {
   resume, scheduleCancel, scheduleChange, setStatus, startBilling, trialWarningAt, warnTrialEnding,
   type Step, type SubscriptionRuntime,
 } from '../../domain/subscriptions/lifecycle';
+import type { ChargeLine } from '../../domain/subscriptions/charge-lines';
 import type { SubscriptionRequest } from '../../domain/subscriptions/requests';
 import { isTerminal, type SubscriptionStatus } from '../../domain/subscriptions/status';
 import { planItem } from '../../domain/subscriptions/subscription-terms';
@@ -110,7 +111,19 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     }
   }
 
-  function stepFor(request: SubscriptionRequest, at: string): Step {
+  /**
+   * Since patch usage-at-stop: a cancel or pause in the middle of a period
+   * bills the usage up to that moment (before, it was never rated).
+   */
+  async function usageBeforeStop(request: SubscriptionRequest, at: string): Promise<ChargeLine[]> {
+    const stops = (request.type === 'cancel' && (request.effective === 'now' || rt.status === 'pending_provisioning')) || request.type === 'pause';
+    if (!stops || !rt.period || !patched('usage-at-stop')) return [];
+    const period = { start: rt.period.start, end: at < rt.period.end ? at : rt.period.end };
+    if (period.end <= period.start) return [];
+    return activities.rateUsageForPeriod({ tenantId: setup.tenantId, subscriptionId: setup.subscriptionId, period });
+  }
+
+  function stepFor(request: SubscriptionRequest, at: string, usage: ChargeLine[]): Step {
     switch (request.type) {
       case 'activate':
         return startBilling(setup, rt, request.activatedAt);
@@ -120,10 +133,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
           : scheduleChange(rt, { id: request.requestId, change: request.change, effective: request.effective, description: request.description, requestedAt: at }, at);
       case 'cancel':
         return request.effective === 'now' || rt.status === 'pending_provisioning'
-          ? cancelNow(setup, rt, request.requestId, request.proration, request.reason, at)
+          ? cancelNow(setup, rt, request.requestId, request.proration, request.reason, at, usage)
           : scheduleCancel(rt, request.reason, at);
       case 'pause':
-        return pause(setup, rt, request.requestId, request.resumeAt, at);
+        return pause(setup, rt, request.requestId, request.resumeAt, at, usage);
       case 'resume':
         return resume(setup, rt, at, resumeOptions());
       case 'suspend':
@@ -167,7 +180,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         // Checked again here: another request may have changed the state since validation.
         const refusal = requestRefusal(setup, rt, request, now());
         if (refusal) refuse(refusal);
-        const step = stepFor(request, now());
+        const at = now();
+        const step = stepFor(request, at, await usageBeforeStop(request, at));
         await commit(step);
         const scheduled = request.type === 'change' && request.effective.type !== 'now' ? rt.pending.find((c) => c.id === request.requestId) ?? null : null;
         return { status: rt.status, revision: rt.revision, lines: step.lines, scheduled };
