@@ -92,7 +92,8 @@ export async function seedDemoUsage(dataSource: DataSource, now: Date, options: 
   const from = new Date(Math.max(periodStart.getTime(), now.getTime() - INGEST_LIMITS.lateWindowMs + 3_600_000));
   const events = demoUsageEvents(from, now);
   await ensureUsagePartitions(dataSource, now);
-  const result: DemoUsageResult = { accepted: 0, duplicates: 0, thresholds: 0 };
+  // Thresholds first: the ingest queues the accounts it stores events for once a threshold exists.
+  const result: DemoUsageResult = { accepted: 0, duplicates: 0, thresholds: await seedThresholds(dataSource, tenant.id, now) };
   for (let i = 0; i < events.length; i += BATCH) {
     const outcome = await inTenantTransaction(dataSource, tenant.id, (tx) => ingestEvents(tx, { tenantId: tenant.id, now, events: events.slice(i, i + BATCH) }));
     if (outcome.rejected > 0) {
@@ -102,7 +103,6 @@ export async function seedDemoUsage(dataSource: DataSource, now: Date, options: 
     result.accepted += outcome.accepted;
     result.duplicates += outcome.duplicates;
   }
-  result.thresholds = await seedThresholds(dataSource, tenant.id, now);
   return result;
 }
 
