@@ -145,6 +145,16 @@ it('starts everything with no setup, serves the demo, stops cleanly and restarts
   expect(usage.groups.every((g) => Number(g.quantity) > 1_000_000 && g.events > 0)).toBe(true);
   const estimate = await fetch(`${api}/v1/subscriptions/${cage.id}/usage/estimate`, { headers: { authorization: `Bearer ${key}` } });
   expect(estimate.status).toBe(200);
+  // The demo's bill-shock thresholds on the cage are announced by the watcher workflow within a minute.
+  const crossed = async () =>
+    ((await (await fetch(`${api}/v1/domain_events?type=usage.threshold_crossed`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Array<{ type: string }> }).data
+      .filter((e) => e.type === 'usage.threshold_crossed').length;
+  let crossings = await crossed();
+  for (let i = 0; i < 120 && crossings === 0; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    crossings = await crossed();
+  }
+  expect(crossings).toBeGreaterThan(0);
 
   expect(await stop(first)).toBe(0);
   expect(first.output()).toMatch(/Stopped\.\s*$/);
