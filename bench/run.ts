@@ -8,17 +8,21 @@ import { benchmarks, type Benchmark } from './scenarios';
 import { startServerProcess, type ServerProcess } from './server-process';
 import { subscriptionBench, type SubscriptionBench } from './subscriptions/run-subscriptions';
 import type { SubscriptionBenchResult } from './subscriptions/result';
+import { meteringBench, type MeteringBench, type MeteringBenchResult } from './metering/run-metering';
 
 /**
  * `npm run bench`: rating in process (bench/rating); then starts the servers
  * in a child process (bench/server.ts) and for each HTTP benchmark warms up
  * and measures the baseline, then warms up and measures Rackrate, so the two
- * alternate and share the host's noise; then the subscription renewal burst
- * beside no-op workflows on its own Temporal dev server (bench/subscriptions).
+ * alternate and share the host's noise; then usage metering (ingestion,
+ * aggregation, 95th percentile) on its own PostgreSQL (bench/metering); then
+ * the subscription renewal burst beside no-op workflows on its own Temporal
+ * dev server (bench/subscriptions).
  * Progress goes to stderr; the JSON report goes to stdout and
  * bench/results/latest.json. Exits 1 when a measurement lost more than 0.1%
- * of its requests, or when the renewal burst overlapped creation or its rows
- * do not add up.
+ * of its requests, when a metering check failed (rows lost, or a figure that
+ * differs from its baseline's), or when the renewal burst overlapped creation
+ * or its rows do not add up.
  */
 const WARMUP_SECONDS = 2;
 const BENCH_SOURCE_DIR = path.resolve(__dirname, '..', '..', 'bench');
@@ -43,23 +47,29 @@ async function measure(benchmark: Benchmark, label: string, baseUrl: string, sec
   return m;
 }
 
-const GROUPS = ['rating', 'http', 'subscriptions'] as const;
+const GROUPS = ['rating', 'http', 'metering', 'subscriptions'] as const;
 type Group = (typeof GROUPS)[number];
 
 /**
  * BENCH_ONLY names the groups to run, comma-separated (BENCH_ONLY=subscriptions,
- * BENCH_ONLY=rating,http) or `all`. Unset: rating and http, about a minute;
- * the subscription family takes many minutes, so it runs only when named.
+ * BENCH_ONLY=rating,http) or `all`. Unset: rating, http and metering, about
+ * five minutes; the subscription family takes many minutes, so it runs only
+ * when named.
  */
 function readGroups(env: NodeJS.ProcessEnv): Record<Group, boolean> {
   const only = env.BENCH_ONLY;
-  if (only === undefined || only === '') return { rating: true, http: true, subscriptions: false };
-  if (only === 'all') return { rating: true, http: true, subscriptions: true };
+  if (only === undefined || only === '') return { rating: true, http: true, metering: true, subscriptions: false };
+  if (only === 'all') return { rating: true, http: true, metering: true, subscriptions: true };
   const names = only.split(',').map((name) => name.trim());
   for (const name of names) {
     if (!(GROUPS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY must be all or name ${GROUPS.join(', ')} (comma-separated), not ${JSON.stringify(only)}`);
   }
-  return { rating: names.includes('rating'), http: names.includes('http'), subscriptions: names.includes('subscriptions') };
+  return {
+    rating: names.includes('rating'),
+    http: names.includes('http'),
+    metering: names.includes('metering'),
+    subscriptions: names.includes('subscriptions'),
+  };
 }
 
 async function main(): Promise<number> {
@@ -69,10 +79,12 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-bench-'));
   let server: ServerProcess | undefined;
   let subscriptions: SubscriptionBench | undefined;
+  let metering: MeteringBench | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await server?.stop();
+      await metering?.stop();
       await subscriptions?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     })());
@@ -99,8 +111,13 @@ async function main(): Promise<number> {
         results.push(compare(benchmark.name, rackrate, baseline));
       }
     }
-    // The subscription family starts its own PostgreSQL and Temporal; the API servers must not compete with it.
+    // The metering and subscription families start their own PostgreSQL (and Temporal); the API servers must not compete with them.
     await server?.stop();
+    let meteringResult: MeteringBenchResult | null = null;
+    if (groups.metering) {
+      metering = meteringBench(log);
+      meteringResult = await metering.run();
+    }
     let subscriptionResult: SubscriptionBenchResult | null = null;
     if (groups.subscriptions) {
       subscriptions = subscriptionBench(log);
@@ -108,7 +125,7 @@ async function main(): Promise<number> {
     }
     const report = {
       ...buildReport({
-        postgresVersion: postgresVersion ?? subscriptionResult?.servers.postgres ?? null,
+        postgresVersion: postgresVersion ?? meteringResult?.postgres ?? subscriptionResult?.servers.postgres ?? null,
         loadAverageBefore,
         durationSeconds,
         warmupSeconds: WARMUP_SECONDS,
@@ -116,6 +133,8 @@ async function main(): Promise<number> {
         results,
         rating,
       }),
+      /** bench/metering: ingestion beside COPY, aggregation beside bare SQL, the 95th percentile beside percentile_disc. */
+      metering: meteringResult,
       /** bench/subscriptions: renewals/s beside no-op workflows/s on the same Temporal dev server. */
       subscriptions: subscriptionResult,
     };
@@ -124,7 +143,9 @@ async function main(): Promise<number> {
     for (const line of report.errors.details) log(`errors: ${line}`);
     const spoiled = subscriptionResult !== null && (!subscriptionResult.checks.ok || subscriptionResult.design.creation_overran_renewal_instant);
     if (spoiled) log('errors: the subscription renewal burst did not run clean (see subscriptions.checks and subscriptions.design)');
-    return report.errors.exceeded || spoiled ? 1 : 0;
+    const meteringFailed = meteringResult !== null && !meteringResult.checks_ok;
+    if (meteringFailed) log('errors: a metering check failed (see metering.*.checks)');
+    return report.errors.exceeded || spoiled || meteringFailed ? 1 : 0;
   } finally {
     await cleanup();
   }
