@@ -741,7 +741,7 @@ POLICY usage_thresholds.tenant_isolation FOR ALL USING ((tenant_id = rackrate_cu
 CREATE OR REPLACE FUNCTION public.rackrate_current_tenant()
  RETURNS uuid
  LANGUAGE sql
- STABLE
+ STABLE PARALLEL SAFE
 AS $function$ SELECT NULLIF(current_setting('rackrate.tenant_id', true), '')::uuid $function$;
 
 CREATE OR REPLACE FUNCTION public.rackrate_ensure_usage_partition(month date)

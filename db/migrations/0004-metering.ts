@@ -146,6 +146,12 @@ export class Metering1764072000004 implements MigrationInterface {
           WITH CHECK (tenant_id = rackrate_current_tenant())`);
     }
 
+    // Row-level security calls this in every policy; without PARALLEL SAFE no
+    // query of the application role could use parallel workers (bulk usage
+    // aggregation ran on one core). The setting it reads is copied to parallel
+    // workers with the rest of the transaction's GUC state.
+    await q.query(`ALTER FUNCTION rackrate_current_tenant() PARALLEL SAFE`);
+
     // Creates the month's partition with the parent's row-level security;
     // a no-op when it exists. Serialised by an advisory lock so concurrent
     // ingests of a new month do not race on the DDL.
@@ -171,6 +177,7 @@ export class Metering1764072000004 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION rackrate_ensure_usage_partition(date)`);
+    await q.query(`ALTER FUNCTION rackrate_current_tenant() PARALLEL UNSAFE`);
     await q.query(`ALTER TABLE subscription_charges DROP CONSTRAINT subscription_charges_kind_check`);
     await q.query(`ALTER TABLE subscription_charges ADD CONSTRAINT subscription_charges_kind_check CHECK (kind IN (${CHARGE_KINDS_BEFORE}))`);
     for (const table of [...TENANT_TABLES].reverse()) await q.query(`DROP TABLE ${table}`);
