@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DATA_DIR_ENV, type BenchTargets, type ParentMessage, type ServerMessage } from './protocol';
-import { exited } from './child-exit';
+import { awaitStopOrKill } from './child-exit';
 
 /**
  * The load generator's handle on bench/server.ts running in a child process.
@@ -68,14 +68,7 @@ export function startServerProcess(dataDir: string): ServerProcess {
     ready,
     async stop() {
       if (child.connected) child.send({ type: 'stop' } satisfies ParentMessage);
-      const timedOut = await Promise.race([
-        exited(child).then(() => false),
-        sleep(STOP_TIMEOUT_MS, undefined, { ref: false }).then(() => true),
-      ]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exited(child);
-      }
+      await awaitStopOrKill(child, STOP_TIMEOUT_MS);
       await stopOrphanedPostgres(dataDir);
     },
   };

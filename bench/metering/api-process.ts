@@ -1,7 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { exited } from '../child-exit';
+import { awaitStopOrKill } from '../child-exit';
 import { DATABASE_URL_ENV, type ApiControlMessage, type ApiServerMessage } from './protocol';
 
 /**
@@ -59,14 +58,7 @@ export function startApiProcess(databaseUrl: string): ApiProcess {
     },
     async stop() {
       if (child.connected) child.send({ type: 'stop' } satisfies ApiControlMessage);
-      const timedOut = await Promise.race([
-        exited(child).then(() => false),
-        sleep(STOP_TIMEOUT_MS, undefined, { ref: false }).then(() => true),
-      ]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exited(child);
-      }
+      await awaitStopOrKill(child, STOP_TIMEOUT_MS);
     },
   };
 }

@@ -1,8 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WORKER_ENV, type ControlMessage, type WorkerKind, type WorkerMessage, type WorkerSettings } from './protocol';
-import { exited } from '../child-exit';
+import { awaitStopOrKill } from '../child-exit';
 
 /**
  * The benchmark's handle on a worker process (bench/subscriptions/worker.ts).
@@ -66,14 +65,7 @@ export function startWorkerProcess(kind: WorkerKind, env: { temporalAddress: str
     },
     async stop() {
       if (child.connected) child.send({ type: 'stop' } satisfies ControlMessage);
-      const timedOut = await Promise.race([
-        exited(child).then(() => false),
-        sleep(STOP_TIMEOUT_MS, undefined, { ref: false }).then(() => true),
-      ]);
-      if (timedOut) {
-        child.kill('SIGKILL');
-        await exited(child);
-      }
+      await awaitStopOrKill(child, STOP_TIMEOUT_MS);
     },
   };
 }

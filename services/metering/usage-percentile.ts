@@ -6,7 +6,7 @@ import { poolSeries, Scratch } from '../../domain/pricing/percentile/combine';
 import { percentOf, rankIndex } from '../../domain/pricing/percentile/rank-index';
 import { selectInPlace } from '../../domain/pricing/percentile/select';
 import { distinctPortIds, percentileShape, readPortSamples, type PortRead, type SampleReadSpec } from './sample-read';
-import { compareGroups, selectionFilters, selectionGroupBy, type UsageAggregate, type UsageSelection } from './usage-query';
+import { compareGroups, selectionGroupBy, selectionSpec, type UsageAggregate, type UsageSelection } from './usage-query';
 
 /**
  * Percentile metrics, read from the sample rollup. The usage figure is the
@@ -37,15 +37,8 @@ export function defaultPercentile(ports: readonly PortSamples[], percentile: str
 }
 
 export function sampleSpec(sel: UsageSelection): SampleReadSpec {
-  return {
-    tenantId: sel.tenantId,
-    metric: sel.metric,
-    from: sel.from,
-    to: sel.to,
-    scope: { kind: 'account', accountId: sel.accountId, subscriptionId: sel.subscriptionId },
-    filters: selectionFilters(sel),
-    groupBy: selectionGroupBy(sel),
-  };
+  // The same selection as every aggregation; sample reads have no buckets.
+  return selectionSpec(sel);
 }
 
 /** The ports of each group (a pool each), groups in order. */
