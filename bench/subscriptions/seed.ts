@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { inTenantTransaction } from '../../db/tenant-transaction';
-import { uuidv7 } from '../../lib/ids';
+import { insertBulkAccounts } from '../bulk-accounts';
 import type { Actor, ChangeContext } from '../../services/change-context';
 import { createPlanSchema } from '../../services/catalog/plan-schemas';
 import { createPlan } from '../../services/catalog/plans';
@@ -53,19 +53,6 @@ export async function seedSubscriptionFixture(dataSource: DataSource, accounts: 
       }),
     );
   });
-  const now = new Date();
-  const accountIds = Array.from({ length: accounts }, () => uuidv7(now.getTime()));
-  await inTenantTransaction(dataSource, tenantId, (tx) =>
-    tx.query(
-      `INSERT INTO accounts (tenant_id, id, external_id, name, legal_name, email, currency, timezone, locale, billing_anchor_day,
-         net_terms_days, tax_ids, tax_exemption, billing_address, service_address, contacts, invoice_delivery, metadata,
-         parent_id, bill_to_parent, status, archived_at, created_at, updated_at, version)
-       SELECT $1, a.id, 'bench-' || a.n, 'Benchmark customer ' || a.n, NULL, NULL, $3, 'UTC', 'en-US', 1,
-         0, '[]'::jsonb, 'none', NULL, NULL, '[]'::jsonb, 'email', '{}'::jsonb,
-         NULL, false, 'active', NULL, $4, $4, 1
-         FROM unnest($2::uuid[]) WITH ORDINALITY AS a (id, n)`,
-      [tenantId, accountIds, CURRENCY, now],
-    ),
-  );
+  const accountIds = await insertBulkAccounts(dataSource, tenantId, { count: accounts, externalIdPrefix: 'bench', namePrefix: 'Benchmark customer', currency: CURRENCY });
   return { tenantId, accountIds };
 }
