@@ -157,13 +157,13 @@ async function insertLines(
   for (const line of lines) {
     await tx.query(
       `INSERT INTO subscription_charges (tenant_id, id, line_key, subscription_id, account_id, billing_account_id, currency, kind,
-         item_code, charge_key, product_code, description, period_start, period_end, quantity, amount, revision, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         item_code, charge_key, product_code, description, period_start, period_end, quantity, amount, revision, created_at, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
        ON CONFLICT (tenant_id, line_key) DO NOTHING`,
       [
         setup.tenantId, uuidv7(Date.parse(at)), line.key, setup.subscriptionId, setup.accountId, setup.billingAccountId, setup.currency,
         line.kind, line.itemCode, line.chargeKey, line.product, line.description, line.periodStart, line.periodEnd, line.quantity,
-        line.amount, revision, at,
+        line.amount, revision, at, line.details ? JSON.stringify(line.details) : null,
       ],
     );
   }

@@ -20,12 +20,19 @@ import { Foundation1764072000001 } from './migrations/0001-foundation';
 import { Catalog1764072000002 } from './migrations/0002-catalog';
 import { Subscriptions1764072000003 } from './migrations/0003-subscriptions';
 import { Metering1764072000004 } from './migrations/0004-metering';
+import { Invoicing1764072000005 } from './migrations/0005-invoicing';
 import { CouponRedemption } from './entities/subscriptions/coupon-redemption';
 import { PaymentMethod } from './entities/subscriptions/payment-method';
 import { Subscription } from './entities/subscriptions/subscription';
 import { SubscriptionCharge } from './entities/subscriptions/subscription-charge';
 import { SubscriptionTransition } from './entities/subscriptions/subscription-transition';
 import { UsageThreshold } from './entities/metering/usage-threshold';
+import { TaxRate } from './entities/invoicing/tax-rate';
+import { Invoice } from './entities/invoicing/invoice';
+import { OneOffCharge } from './entities/invoicing/one-off-charge';
+import { CreditNote, CreditNoteLine } from './entities/invoicing/credit-note';
+import { CreditBalanceEntry } from './entities/invoicing/credit-balance-entry';
+import { InvoicePayment } from './entities/invoicing/invoice-payment';
 import { SnakeNamingStrategy } from './naming-strategy';
 
 export const ENTITIES = [
@@ -51,10 +58,17 @@ export const ENTITIES = [
   SubscriptionCharge,
   CouponRedemption,
   UsageThreshold,
+  CreditNote,
+  CreditNoteLine,
+  CreditBalanceEntry,
+  InvoicePayment,
+  TaxRate,
+  Invoice,
+  OneOffCharge,
 ];
 
 /** In order; each is additive. A test keeps db/schema.sql equal to their result. */
-export const MIGRATIONS = [Foundation1764072000001, Catalog1764072000002, Subscriptions1764072000003, Metering1764072000004];
+export const MIGRATIONS = [Foundation1764072000001, Catalog1764072000002, Subscriptions1764072000003, Metering1764072000004, Invoicing1764072000005];
 
 export interface DataSourceOptions {
   url: string;

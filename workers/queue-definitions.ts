@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createHousekeepingActivities } from '../activities/housekeeping';
+import { createInvoicingActivities } from '../activities/invoicing';
 import { createMeteringActivities } from '../activities/metering';
 import { createSubscriptionActivities } from '../activities/subscriptions';
 import type { Logger } from '../lib/logger';
@@ -26,7 +27,7 @@ export function queueDefinitions(deps: WorkerDeps): Record<TaskQueueName, QueueD
   return {
     billing: {
       workflowsPath: require.resolve('../workflows'),
-      activities: { ...createHousekeepingActivities(deps), ...createSubscriptionActivities(deps), ...createMeteringActivities(deps) },
+      activities: { ...createHousekeepingActivities(deps), ...createSubscriptionActivities(deps), ...createMeteringActivities(deps), ...createInvoicingActivities(deps) },
     },
     payments: null,
     notifications: null,

@@ -7,6 +7,7 @@ import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registr
 import { TASK_QUEUES, type TaskQueueName } from '../lib/temporal/task-queues';
 import { HOUSEKEEPING_WORKFLOW_ID } from '../workflows/housekeeping';
 import { THRESHOLD_WATCHER_WORKFLOW_ID } from '../workflows/metering/threshold-watcher';
+import { BILLING_SCHEDULER_WORKFLOW_ID } from '../workflows/invoicing/billing-scheduler';
 import { queueDefinitions, type WorkerDeps } from './queue-definitions';
 
 /** Waits for Temporal to accept connections: `npm start` may still be bringing it up. */
@@ -55,6 +56,21 @@ export async function ensureThresholdWatcher(client: Client, logger: Logger): Pr
   logger.info({ workflow_id: THRESHOLD_WATCHER_WORKFLOW_ID }, 'usage threshold watcher running');
 }
 
+/** Starts the billing scheduler (bill runs) unless it already runs (fixed id, so never twice). */
+export async function ensureBillingScheduler(client: Client, logger: Logger): Promise<void> {
+  try {
+    await client.workflow.start('billingSchedulerWorkflow', {
+      workflowId: BILLING_SCHEDULER_WORKFLOW_ID,
+      taskQueue: TASK_QUEUES.billing,
+      args: [{}],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  logger.info({ workflow_id: BILLING_SCHEDULER_WORKFLOW_ID }, 'billing scheduler running');
+}
+
 export interface RunningWorkers {
   queues: TaskQueueName[];
   /** Resolves when every worker has stopped. */
@@ -96,6 +112,7 @@ export async function runWorkers(config: Config, deps: WorkerDeps, requested?: T
     const client = new Client({ connection, namespace });
     await ensureHousekeeping(client, logger);
     await ensureThresholdWatcher(client, logger);
+    await ensureBillingScheduler(client, logger);
   }
   logger.info({ queues: names.map((n) => TASK_QUEUES[n]) }, 'workers running');
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {

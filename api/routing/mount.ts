@@ -112,7 +112,7 @@ function send(res: Response, result: HandlerResult, replayed: boolean, contentTy
     return;
   }
   if (!res.getHeader('content-type')) res.type(contentType);
-  res.send(typeof result.body === 'string' ? result.body : JSON.stringify(result.body));
+  res.send(typeof result.body === 'string' || Buffer.isBuffer(result.body) ? result.body : JSON.stringify(result.body));
 }
 
 /** Runs a handler inside `tx`, through the idempotency store when the caller sent a key. */

@@ -1,5 +1,7 @@
 import { Decimal, sum } from '../money/decimal';
 import { money, type ChargeLine } from '../subscriptions/charge-lines';
+import { chargeDetailsOf } from '../invoicing/charge-details';
+import type { Rating } from '../pricing/rating';
 
 /**
  * The charge lines usage becomes at period close: one per usage charge and
@@ -27,6 +29,9 @@ export interface RatedUsage {
   quantity: Decimal;
   /** Rounded to the currency (docs/money.md, rounding point 1). */
   amount: Decimal;
+  /** The rating behind the amount, carried to the invoice as the line's breakdown. */
+  rating?: Rating;
+  metricCode?: string;
 }
 
 export interface UsagePeriod {
@@ -64,6 +69,7 @@ export function usageLines(subscriptionId: string, currency: string, period: Usa
       periodEnd: period.end.toISOString(),
       quantity: r.quantity.toFixed(),
       amount: money(r.amount, currency),
+      ...(r.rating ? { details: chargeDetailsOf(r.rating, r.metricCode ?? null, label ? r.group : null) } : {}),
     };
   });
 }

@@ -2,6 +2,7 @@ import { Decimal, ZERO, sum } from '../money/decimal';
 import { minorUnitsOf, roundMoney } from '../money/money';
 import { periodContaining, type BillingCycle, type Period } from '../periods/billing-cycle';
 import { immediateChangeProration, prorate, type ProrationUnit } from '../proration/proration';
+import type { ChargeDetails } from '../invoicing/charge-details';
 import type { AppliedCoupon, ChargeTiming, SubscriptionItem } from './subscription-terms';
 
 /**
@@ -32,6 +33,8 @@ export interface ChargeLine {
   quantity: string;
   /** Rounded to the currency; negative for credits and discounts. */
   amount: string;
+  /** The rating behind a usage line, for the invoice; not part of the step's fingerprint. */
+  details?: ChargeDetails;
 }
 
 export interface BillingContext {

@@ -96,7 +96,7 @@ export async function rateUsageCharge(tx: EntityManager, subscription: Subscript
       itemCode: ref.item.code, itemName: ref.item.name, chargeKey: ref.charge.key, product: ref.charge.product,
       // The quantity the price applied to (billed Mbps for the 95th), else the aggregate.
       description: ref.description, unitLabel: percentile ? 'Mbps' : ref.metric.unitLabel, metricCode: ref.metric.code,
-      group: g.group as UsageGroup, quantity: rated.rating.quantity ?? (g.quantity as Decimal), amount: rated.amount, rated,
+      group: g.group as UsageGroup, quantity: rated.rating.quantity ?? (g.quantity as Decimal), amount: rated.amount, rated, rating: rated.rating,
     };
   });
 }

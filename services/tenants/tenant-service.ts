@@ -19,6 +19,11 @@ export function tenantRepresentation(t: Tenant) {
     status: t.status,
     proration_unit: t.prorationUnit,
     trial_ending_notice_days: t.trialEndingNoticeDays,
+    invoice_number_prefix: t.invoiceNumberPrefix,
+    credit_note_number_prefix: t.creditNoteNumberPrefix,
+    invoice_grace_period_hours: t.invoiceGracePeriodHours,
+    tax_provider: t.taxProvider,
+    branding: t.branding,
     created_at: t.createdAt.toISOString(),
     updated_at: t.updatedAt.toISOString(),
   };
@@ -41,6 +46,11 @@ export async function createTenant(
     status: 'active',
     prorationUnit: input.proration_unit ?? 'second',
     trialEndingNoticeDays: input.trial_ending_notice_days ?? 3,
+    invoiceNumberPrefix: 'INV-',
+    creditNoteNumberPrefix: 'CN-',
+    invoiceGracePeriodHours: 24,
+    taxProvider: 'rate_table',
+    branding: {},
     createdAt: origin.now,
     updatedAt: origin.now,
   });
@@ -96,6 +106,11 @@ export async function updateTenantSettings(
   if (input.name !== undefined) tenant.name = input.name;
   if (input.proration_unit !== undefined) tenant.prorationUnit = input.proration_unit;
   if (input.trial_ending_notice_days !== undefined) tenant.trialEndingNoticeDays = input.trial_ending_notice_days;
+  if (input.invoice_number_prefix !== undefined) tenant.invoiceNumberPrefix = input.invoice_number_prefix;
+  if (input.credit_note_number_prefix !== undefined) tenant.creditNoteNumberPrefix = input.credit_note_number_prefix;
+  if (input.invoice_grace_period_hours !== undefined) tenant.invoiceGracePeriodHours = input.invoice_grace_period_hours;
+  if (input.tax_provider !== undefined) tenant.taxProvider = input.tax_provider;
+  if (input.branding !== undefined) tenant.branding = input.branding;
   tenant.updatedAt = origin.now;
   await tx.save(tenant);
   await bindTenant(tx, tenant.id);

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ChargeDetails } from '../../../domain/invoicing/charge-details';
 import type { ChargeKind } from '../../../domain/subscriptions/charge-lines';
 
 /** A charge a subscription recorded for its billing account, waiting for an invoice. */
@@ -24,5 +25,7 @@ export class SubscriptionCharge {
   /** The workflow step that recorded it. */
   @Column('integer') revision!: number;
   @Column('uuid', { nullable: true }) invoiceId!: string | null;
+  /** The rating behind a usage line (breakdown, 95th-percentile facts) for the invoice. */
+  @Column('jsonb', { nullable: true }) details!: ChargeDetails | null;
   @Column('timestamptz') createdAt!: Date;
 }
