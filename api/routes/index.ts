@@ -11,6 +11,11 @@ import { subscriptionRoutes } from './subscriptions';
 import { tenantRoutes } from './tenants';
 import { usageRoutes } from './usage';
 import { usageThresholdRoutes } from './usage-thresholds';
+import { taxRateRoutes } from './tax-rates';
+import { invoiceRoutes } from './invoices';
+import { oneOffChargeRoutes } from './one-off-charges';
+import { billRunRoutes } from './bill-runs';
+import { creditBalanceRoutes, creditNoteRoutes, invoicePaymentRoutes } from './credit-notes';
 import type { Route } from '../routing/route';
 
 /** Every endpoint except the OpenAPI document and docs page (added by app.ts). */
@@ -28,4 +33,11 @@ export const resourceRoutes: readonly Route[] = [
   ...eventRoutes,
   ...usageRoutes,
   ...usageThresholdRoutes,
+  ...taxRateRoutes,
+  ...invoiceRoutes,
+  ...oneOffChargeRoutes,
+  ...billRunRoutes,
+  ...creditNoteRoutes,
+  ...creditBalanceRoutes,
+  ...invoicePaymentRoutes,
 ];

@@ -9,6 +9,7 @@ import { uuidv7 } from '../../lib/ids';
 import { notFound, RackrateError } from '../../lib/errors';
 import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
+import { closeOverdueUsage, rerateDraftUsage } from './draft-usage';
 import { buildInvoice, type BuiltInvoice, type InvoiceHeader } from './invoice-builder';
 import { invoiceSummary } from './invoice-representation';
 import { loadBillingGroup } from './invoice-sources';
@@ -126,6 +127,7 @@ export async function draftCycleInvoice(tx: EntityManager, change: ChangeContext
   if (!account) throw notFound('account', request.billingAccountId);
   if (!tenant) throw notFound('tenant', tenantId);
   const members = await loadBillingGroup(tx, tenantId, account.id);
+  await closeOverdueUsage(tx, tenantId, members.map((m) => m.id), request.billDate, change.now);
   const invoice = tx.create(Invoice, {
     tenantId,
     id: uuidv7(change.now.getTime()),
@@ -166,6 +168,7 @@ export async function draftCycleInvoice(tx: EntityManager, change: ChangeContext
 export async function refreshDraft(tx: EntityManager, change: ChangeContext, invoice: Invoice): Promise<Invoice> {
   if (invoice.status !== 'draft') throw new RackrateError('invoice_finalized', `Invoice ${invoice.number} is ${invoice.status}; only drafts are refreshed.`);
   const before = invoiceSummary(invoice);
+  if (invoice.kind === 'cycle') await rerateDraftUsage(tx, change.tenantId, invoice.id, change.now);
   const members = await loadBillingGroup(tx, change.tenantId, invoice.accountId);
   const built = await buildInvoice(tx, change.tenantId, headerOf(invoice), members, { existingInvoiceId: invoice.id, applyCredit: true, includePending: invoice.kind === 'cycle' });
   // jsonb does not keep key order: compare canonically.

@@ -5,8 +5,9 @@ import { Decimal } from '../../domain/money/decimal';
 import { notFound, RackrateError } from '../../lib/errors';
 import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
-import { recordCreditEntry } from './credit-balance';
+import { lockCreditBalance, recordCreditEntry } from './credit-balance';
 import { nextDocumentNumber } from './document-numbers';
+import { rerateDraftUsage } from './draft-usage';
 import { buildInvoice } from './invoice-builder';
 import { applyBuilt, headerOf, lockBillingAccount, saveLines } from './invoice-drafts';
 import { invoiceSummary } from './invoice-representation';
@@ -55,6 +56,9 @@ export async function finalizeIfDraft(tx: EntityManager, change: ChangeContext, 
 async function finalizeLocked(tx: EntityManager, change: ChangeContext, invoice: Invoice): Promise<Invoice> {
   const { tenantId, now } = change;
   const before = invoiceSummary(invoice);
+  if (invoice.kind === 'cycle') await rerateDraftUsage(tx, tenantId, invoice.id, now);
+  // The balance about to be applied must not be spent by a concurrent credit note or finalisation meanwhile.
+  await lockCreditBalance(tx, tenantId, invoice.accountId);
   const members = await loadBillingGroup(tx, tenantId, invoice.accountId);
   invoice.issuedAt = now;
   invoice.dueAt = new Date(now.getTime() + invoice.netTermsDays * DAY_MS);

@@ -130,3 +130,46 @@ export async function usageLinesAtClose(tx: EntityManager, tenantId: string, sub
   }
   return lines;
 }
+
+/**
+ * One closed period's usage lines rated again from the events stored now,
+ * and remembered as the period's rating: what a draft invoice's refresh
+ * uses during its grace period, so a late event lands on the invoice
+ * itself instead of becoming an adjustment on the next one.
+ */
+export async function rerateClosedPeriod(tx: EntityManager, tenantId: string, subscriptionId: string, period: UsagePeriod): Promise<ChargeLine[]> {
+  const subscription = await loadSubscription(tx, tenantId, subscriptionId);
+  const lines: ChargeLine[] = [];
+  for (const ref of await usageChargesOf(tx, subscription)) {
+    const rated = await rateUsageCharge(tx, subscription, ref, period);
+    await rememberRating(tx, subscription, ref, period, rated);
+    lines.push(...usageLines(subscription.id, subscription.currency, period, rated));
+  }
+  return lines;
+}
+
+/**
+ * Whether anything for the subscription's period was received since it was
+ * last rated (minus the ingest margin): when not, rating it again would
+ * give the same answer.
+ */
+export async function usageReceivedSinceRating(tx: EntityManager, tenantId: string, subscriptionId: string, accountId: string, periodStart: Date): Promise<boolean> {
+  const rows = (await tx.query(
+    `SELECT 1 FROM usage_ratings r
+       JOIN billable_metrics m ON m.tenant_id = r.tenant_id AND m.code = r.metric_code
+      WHERE r.tenant_id = $1 AND r.subscription_id = $2 AND r.period_start = $4
+        AND (EXISTS (SELECT 1 FROM usage_events e
+                      WHERE e.tenant_id = r.tenant_id AND e.account_id = $3 AND e.code = m.event_name
+                        AND e.occurred_at >= r.period_start AND e.occurred_at < r.period_end
+                        AND e.subscription_id = r.subscription_id
+                        AND e.received_at > r.rated_at - interval '${INGEST_COMMIT_MARGIN}')
+          OR EXISTS (SELECT 1 FROM usage_samples s
+                      WHERE s.tenant_id = r.tenant_id AND s.account_id = $3 AND s.code = m.event_name
+                        AND s.subscription_id = r.subscription_id
+                        AND s.day >= (r.period_start AT TIME ZONE 'UTC')::date AND s.day <= (r.period_end AT TIME ZONE 'UTC')::date
+                        AND s.updated_at > r.rated_at - interval '${INGEST_COMMIT_MARGIN}'))
+      LIMIT 1`,
+    [tenantId, subscriptionId, accountId, periodStart],
+  )) as unknown[];
+  return rows.length > 0;
+}
