@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import { createInvoicingActivities } from '../../activities/invoicing';
 import { createSubscriptionActivities } from '../../activities/subscriptions';
 import { createLogger } from '../../lib/logger';
 import { fixedTemporalClient, type TemporalClientProvider } from '../../lib/temporal/connection';
@@ -11,7 +12,7 @@ import { timeSkippingEnvironment } from './temporal';
 /**
  * Temporal for API tests that touch subscriptions: the time-skipping test
  * server (time stays put unless a test moves it) and a billing worker with
- * the real workflows and activities on the test's database.
+ * the real workflows and activities (subscriptions, bill runs) on the test's database.
  */
 export interface TemporalRuntime {
   env: TestWorkflowEnvironment;
@@ -26,7 +27,7 @@ export async function startTemporalRuntime(dataSource: DataSource): Promise<Temp
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUES.billing,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createSubscriptionActivities({ dataSource, logger: createLogger('silent', 'test') }),
+    activities: { ...createSubscriptionActivities({ dataSource, logger: createLogger('silent', 'test') }), ...createInvoicingActivities({ dataSource, logger: createLogger('silent', 'test') }) },
     // The Java test server answers queries unreliably on sticky task queues; without a cache every task replays.
     maxCachedWorkflows: 0,
   });
