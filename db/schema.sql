@@ -153,6 +153,59 @@ TABLE coupons (
   version integer NOT NULL
 );
 
+TABLE credit_balance_entries (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  currency character(3) NOT NULL
+  entry_key text NOT NULL
+  kind text NOT NULL
+  amount numeric NOT NULL
+  invoice_id uuid
+  credit_note_id uuid
+  description text NOT NULL
+  created_at timestamp with time zone NOT NULL
+);
+
+TABLE credit_note_lines (
+  tenant_id uuid NOT NULL
+  credit_note_id uuid NOT NULL
+  invoice_id uuid NOT NULL
+  invoice_line_key text NOT NULL
+  amount numeric NOT NULL
+  tax_amount numeric NOT NULL
+);
+
+TABLE credit_notes (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  invoice_id uuid NOT NULL
+  account_id uuid NOT NULL
+  number text NOT NULL
+  sequence_value bigint NOT NULL
+  currency character(3) NOT NULL
+  reason text NOT NULL
+  outcome text NOT NULL
+  memo text
+  subtotal numeric NOT NULL
+  tax_total numeric NOT NULL
+  total numeric NOT NULL
+  applied_to_invoice numeric NOT NULL
+  refund_amount numeric NOT NULL
+  credit_balance_amount numeric NOT NULL
+  status text NOT NULL
+  document jsonb NOT NULL
+  issued_at timestamp with time zone NOT NULL
+  voided_at timestamp with time zone
+  created_at timestamp with time zone NOT NULL
+);
+
+TABLE document_number_sequences (
+  tenant_id uuid NOT NULL
+  kind text NOT NULL
+  next_value bigint NOT NULL
+);
+
 TABLE idempotency_keys (
   tenant_id uuid NOT NULL
   key text NOT NULL
@@ -164,6 +217,106 @@ TABLE idempotency_keys (
   response_headers jsonb NOT NULL
   created_at timestamp with time zone NOT NULL
   expires_at timestamp with time zone NOT NULL
+);
+
+TABLE invoice_documents (
+  tenant_id uuid NOT NULL
+  document_type text NOT NULL
+  document_id uuid NOT NULL
+  format text NOT NULL
+  content bytea NOT NULL
+  sha256 text NOT NULL
+  rendered_at timestamp with time zone NOT NULL
+);
+
+TABLE invoice_lines (
+  tenant_id uuid NOT NULL
+  invoice_id uuid NOT NULL
+  line_key text NOT NULL
+  position integer NOT NULL
+  account_id uuid NOT NULL
+  subscription_id uuid
+  kind text NOT NULL
+  subscription_charge_id uuid
+  one_off_charge_id uuid
+  product_code text
+  description text NOT NULL
+  period_start timestamp with time zone
+  period_end timestamp with time zone
+  quantity numeric
+  unit_price numeric
+  amount numeric NOT NULL
+  tax_amount numeric NOT NULL
+  line jsonb NOT NULL
+);
+
+TABLE invoice_payments (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  invoice_id uuid NOT NULL
+  account_id uuid NOT NULL
+  method text NOT NULL
+  reference text
+  amount numeric NOT NULL
+  currency character(3) NOT NULL
+  received_at timestamp with time zone NOT NULL
+  created_at timestamp with time zone NOT NULL
+);
+
+TABLE invoices (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  kind text NOT NULL
+  cycle_key text
+  number text
+  sequence_value bigint
+  status text NOT NULL
+  currency character(3) NOT NULL
+  period_start timestamp with time zone
+  period_end timestamp with time zone
+  bill_date timestamp with time zone NOT NULL
+  grace_ends_at timestamp with time zone
+  auto_finalize boolean NOT NULL
+  issued_at timestamp with time zone
+  due_at timestamp with time zone
+  net_terms_days integer NOT NULL
+  po_number text
+  memo text
+  subtotal numeric NOT NULL
+  discount_total numeric NOT NULL
+  tax_total numeric NOT NULL
+  tax_included numeric NOT NULL
+  total numeric NOT NULL
+  credit_applied numeric NOT NULL
+  amount_due numeric NOT NULL
+  amount_paid numeric NOT NULL
+  amount_remaining numeric NOT NULL
+  credited_total numeric NOT NULL
+  document jsonb NOT NULL
+  revision integer NOT NULL
+  paid_at timestamp with time zone
+  voided_at timestamp with time zone
+  marked_uncollectible_at timestamp with time zone
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+);
+
+TABLE one_off_charges (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  account_id uuid NOT NULL
+  currency character(3) NOT NULL
+  product_code text
+  tax_code text
+  description text NOT NULL
+  quantity numeric NOT NULL
+  unit_price numeric NOT NULL
+  amount numeric NOT NULL
+  service_date timestamp with time zone NOT NULL
+  invoice_id uuid
+  metadata jsonb NOT NULL
+  created_at timestamp with time zone NOT NULL
 );
 
 TABLE outbox_events (
@@ -306,6 +459,7 @@ TABLE subscription_charges (
   revision integer NOT NULL
   invoice_id uuid
   created_at timestamp with time zone NOT NULL
+  details jsonb
 );
 
 TABLE subscription_transitions (
@@ -362,6 +516,24 @@ TABLE subscriptions (
   updated_at timestamp with time zone NOT NULL
 );
 
+TABLE tax_rates (
+  tenant_id uuid NOT NULL
+  id uuid NOT NULL
+  name text NOT NULL
+  country character(2) NOT NULL
+  region text
+  tax_code text
+  percentage numeric NOT NULL
+  inclusive boolean NOT NULL
+  valid_from timestamp with time zone NOT NULL
+  valid_to timestamp with time zone
+  description text
+  metadata jsonb NOT NULL
+  created_at timestamp with time zone NOT NULL
+  updated_at timestamp with time zone NOT NULL
+  version integer NOT NULL
+);
+
 TABLE tenants (
   id uuid NOT NULL
   name text NOT NULL
@@ -371,6 +543,11 @@ TABLE tenants (
   updated_at timestamp with time zone NOT NULL
   proration_unit text NOT NULL DEFAULT 'second'::text
   trial_ending_notice_days integer NOT NULL DEFAULT 3
+  invoice_number_prefix text NOT NULL DEFAULT 'INV-'::text
+  credit_note_number_prefix text NOT NULL DEFAULT 'CN-'::text
+  invoice_grace_period_hours integer NOT NULL DEFAULT 24
+  tax_provider text NOT NULL DEFAULT 'rate_table'::text
+  branding jsonb NOT NULL DEFAULT '{}'::jsonb
 );
 
 TABLE usage_event_ids (
@@ -516,8 +693,61 @@ CONSTRAINT coupons.coupons_status_check CHECK ((status = ANY (ARRAY['active'::te
 CONSTRAINT coupons.coupons_tenant_id_code_key UNIQUE (tenant_id, code);
 CONSTRAINT coupons.coupons_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT coupons.coupons_times_redeemed_check CHECK ((times_redeemed >= 0));
+CONSTRAINT credit_balance_entries.credit_balance_entries_amount_check CHECK ((amount <> (0)::numeric));
+CONSTRAINT credit_balance_entries.credit_balance_entries_kind_check CHECK ((kind = ANY (ARRAY['credit_note'::text, 'invoice_applied'::text, 'invoice_void_restored'::text, 'negative_invoice'::text, 'prepaid'::text, 'adjustment'::text])));
+CONSTRAINT credit_balance_entries.credit_balance_entries_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT credit_balance_entries.credit_balance_entries_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT credit_balance_entries.credit_balance_entries_tenant_id_entry_key_key UNIQUE (tenant_id, entry_key);
+CONSTRAINT credit_balance_entries.credit_balance_entries_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT credit_note_lines.credit_note_lines_amount_check CHECK ((amount >= (0)::numeric));
+CONSTRAINT credit_note_lines.credit_note_lines_pkey PRIMARY KEY (tenant_id, credit_note_id, invoice_line_key);
+CONSTRAINT credit_note_lines.credit_note_lines_tenant_id_credit_note_id_fkey FOREIGN KEY (tenant_id, credit_note_id) REFERENCES credit_notes(tenant_id, id);
+CONSTRAINT credit_note_lines.credit_note_lines_tenant_id_invoice_id_invoice_line_key_fkey FOREIGN KEY (tenant_id, invoice_id, invoice_line_key) REFERENCES invoice_lines(tenant_id, invoice_id, line_key);
+CONSTRAINT credit_notes.credit_notes_check CHECK ((((applied_to_invoice + refund_amount) + credit_balance_amount) = total));
+CONSTRAINT credit_notes.credit_notes_memo_check CHECK ((length(memo) <= 2000));
+CONSTRAINT credit_notes.credit_notes_outcome_check CHECK ((outcome = ANY (ARRAY['refund'::text, 'credit_balance'::text])));
+CONSTRAINT credit_notes.credit_notes_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT credit_notes.credit_notes_reason_check CHECK ((reason = ANY (ARRAY['duplicate'::text, 'fraudulent'::text, 'order_change'::text, 'product_unsatisfactory'::text, 'service_credit'::text, 'billing_error'::text, 'other'::text])));
+CONSTRAINT credit_notes.credit_notes_status_check CHECK ((status = ANY (ARRAY['issued'::text, 'void'::text])));
+CONSTRAINT credit_notes.credit_notes_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT credit_notes.credit_notes_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices(tenant_id, id);
+CONSTRAINT credit_notes.credit_notes_tenant_id_number_key UNIQUE (tenant_id, number);
+CONSTRAINT credit_notes.credit_notes_total_check CHECK ((total > (0)::numeric));
+CONSTRAINT document_number_sequences.document_number_sequences_kind_check CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text])));
+CONSTRAINT document_number_sequences.document_number_sequences_next_value_check CHECK ((next_value >= 1));
+CONSTRAINT document_number_sequences.document_number_sequences_pkey PRIMARY KEY (tenant_id, kind);
+CONSTRAINT document_number_sequences.document_number_sequences_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT idempotency_keys.idempotency_keys_pkey PRIMARY KEY (tenant_id, key);
 CONSTRAINT idempotency_keys.idempotency_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT invoice_documents.invoice_documents_document_type_check CHECK ((document_type = ANY (ARRAY['invoice'::text, 'credit_note'::text])));
+CONSTRAINT invoice_documents.invoice_documents_format_check CHECK ((format = 'pdf'::text));
+CONSTRAINT invoice_documents.invoice_documents_pkey PRIMARY KEY (tenant_id, document_type, document_id, format);
+CONSTRAINT invoice_documents.invoice_documents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT invoice_lines.invoice_lines_pkey PRIMARY KEY (tenant_id, invoice_id, line_key);
+CONSTRAINT invoice_lines.invoice_lines_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices(tenant_id, id) ON DELETE CASCADE;
+CONSTRAINT invoice_payments.invoice_payments_amount_check CHECK ((amount > (0)::numeric));
+CONSTRAINT invoice_payments.invoice_payments_method_check CHECK ((method = ANY (ARRAY['check'::text, 'ach'::text, 'wire'::text, 'card'::text, 'cash'::text, 'other'::text])));
+CONSTRAINT invoice_payments.invoice_payments_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT invoice_payments.invoice_payments_reference_check CHECK ((length(reference) <= 200));
+CONSTRAINT invoice_payments.invoice_payments_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT invoice_payments.invoice_payments_tenant_id_invoice_id_fkey FOREIGN KEY (tenant_id, invoice_id) REFERENCES invoices(tenant_id, id);
+CONSTRAINT invoices.invoices_check CHECK (((status = 'draft'::text) = (number IS NULL)));
+CONSTRAINT invoices.invoices_check1 CHECK (((number IS NULL) = (sequence_value IS NULL)));
+CONSTRAINT invoices.invoices_check2 CHECK (((kind = 'cycle'::text) = (cycle_key IS NOT NULL)));
+CONSTRAINT invoices.invoices_kind_check CHECK ((kind = ANY (ARRAY['cycle'::text, 'one_off'::text])));
+CONSTRAINT invoices.invoices_memo_check CHECK ((length(memo) <= 2000));
+CONSTRAINT invoices.invoices_net_terms_days_check CHECK (((net_terms_days >= 0) AND (net_terms_days <= 365)));
+CONSTRAINT invoices.invoices_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT invoices.invoices_po_number_check CHECK ((length(po_number) <= 100));
+CONSTRAINT invoices.invoices_revision_check CHECK ((revision >= 1));
+CONSTRAINT invoices.invoices_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'open'::text, 'partially_paid'::text, 'paid'::text, 'void'::text, 'uncollectible'::text])));
+CONSTRAINT invoices.invoices_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT invoices.invoices_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT one_off_charges.one_off_charges_description_check CHECK (((length(description) >= 1) AND (length(description) <= 500)));
+CONSTRAINT one_off_charges.one_off_charges_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT one_off_charges.one_off_charges_quantity_check CHECK ((quantity > (0)::numeric));
+CONSTRAINT one_off_charges.one_off_charges_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES accounts(tenant_id, id);
+CONSTRAINT one_off_charges.one_off_charges_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT outbox_events.outbox_events_pkey PRIMARY KEY (tenant_id, id);
 CONSTRAINT outbox_events.outbox_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT payment_methods.payment_methods_exp_month_check CHECK (((exp_month >= 1) AND (exp_month <= 12)));
@@ -590,6 +820,16 @@ CONSTRAINT subscriptions.subscriptions_tenant_id_promotion_code_id_fkey FOREIGN 
 CONSTRAINT subscriptions.subscriptions_tenant_id_workflow_id_key UNIQUE (tenant_id, workflow_id);
 CONSTRAINT subscriptions.subscriptions_trial_days_check CHECK (((trial_days >= 0) AND (trial_days <= 365)));
 CONSTRAINT subscriptions.subscriptions_trial_end_behavior_check CHECK ((trial_end_behavior = ANY (ARRAY['convert'::text, 'cancel_without_payment_method'::text])));
+CONSTRAINT tax_rates.tax_rates_check CHECK (((valid_to IS NULL) OR (valid_to > valid_from)));
+CONSTRAINT tax_rates.tax_rates_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100)));
+CONSTRAINT tax_rates.tax_rates_percentage_check CHECK (((percentage >= (0)::numeric) AND (percentage <= (100)::numeric)));
+CONSTRAINT tax_rates.tax_rates_pkey PRIMARY KEY (tenant_id, id);
+CONSTRAINT tax_rates.tax_rates_region_check CHECK (((length(region) >= 1) AND (length(region) <= 50)));
+CONSTRAINT tax_rates.tax_rates_tax_code_check CHECK (((length(tax_code) >= 1) AND (length(tax_code) <= 100)));
+CONSTRAINT tax_rates.tax_rates_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
+CONSTRAINT tenants.tenants_credit_note_number_prefix_check CHECK ((credit_note_number_prefix ~ '^[A-Za-z0-9/_.-]{0,20}$'::text));
+CONSTRAINT tenants.tenants_invoice_grace_period_hours_check CHECK (((invoice_grace_period_hours >= 0) AND (invoice_grace_period_hours <= 168)));
+CONSTRAINT tenants.tenants_invoice_number_prefix_check CHECK ((invoice_number_prefix ~ '^[A-Za-z0-9/_.-]{0,20}$'::text));
 CONSTRAINT tenants.tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)));
 CONSTRAINT tenants.tenants_pkey PRIMARY KEY (id);
 CONSTRAINT tenants.tenants_proration_unit_check CHECK ((proration_unit = ANY (ARRAY['second'::text, 'day'::text])));
@@ -642,8 +882,29 @@ CREATE UNIQUE INDEX coupon_redemptions_pkey ON public.coupon_redemptions USING b
 CREATE UNIQUE INDEX coupon_redemptions_tenant_id_subscription_id_coupon_id_key ON public.coupon_redemptions USING btree (tenant_id, subscription_id, coupon_id);
 CREATE UNIQUE INDEX coupons_pkey ON public.coupons USING btree (tenant_id, id);
 CREATE UNIQUE INDEX coupons_tenant_id_code_key ON public.coupons USING btree (tenant_id, code);
+CREATE INDEX credit_balance_entries_account_idx ON public.credit_balance_entries USING btree (tenant_id, account_id, currency);
+CREATE UNIQUE INDEX credit_balance_entries_pkey ON public.credit_balance_entries USING btree (tenant_id, id);
+CREATE UNIQUE INDEX credit_balance_entries_tenant_id_entry_key_key ON public.credit_balance_entries USING btree (tenant_id, entry_key);
+CREATE UNIQUE INDEX credit_note_lines_pkey ON public.credit_note_lines USING btree (tenant_id, credit_note_id, invoice_line_key);
+CREATE INDEX credit_notes_invoice_idx ON public.credit_notes USING btree (tenant_id, invoice_id);
+CREATE UNIQUE INDEX credit_notes_pkey ON public.credit_notes USING btree (tenant_id, id);
+CREATE UNIQUE INDEX credit_notes_tenant_id_number_key ON public.credit_notes USING btree (tenant_id, number);
+CREATE UNIQUE INDEX document_number_sequences_pkey ON public.document_number_sequences USING btree (tenant_id, kind);
 CREATE INDEX idempotency_keys_expiry_idx ON public.idempotency_keys USING btree (tenant_id, expires_at);
 CREATE UNIQUE INDEX idempotency_keys_pkey ON public.idempotency_keys USING btree (tenant_id, key);
+CREATE UNIQUE INDEX invoice_documents_pkey ON public.invoice_documents USING btree (tenant_id, document_type, document_id, format);
+CREATE UNIQUE INDEX invoice_lines_one_off_charge_key ON public.invoice_lines USING btree (tenant_id, one_off_charge_id) WHERE (one_off_charge_id IS NOT NULL);
+CREATE UNIQUE INDEX invoice_lines_pkey ON public.invoice_lines USING btree (tenant_id, invoice_id, line_key);
+CREATE UNIQUE INDEX invoice_lines_subscription_charge_key ON public.invoice_lines USING btree (tenant_id, subscription_charge_id) WHERE (subscription_charge_id IS NOT NULL);
+CREATE INDEX invoice_payments_invoice_idx ON public.invoice_payments USING btree (tenant_id, invoice_id);
+CREATE UNIQUE INDEX invoice_payments_pkey ON public.invoice_payments USING btree (tenant_id, id);
+CREATE INDEX invoices_account_idx ON public.invoices USING btree (tenant_id, account_id, bill_date DESC, id);
+CREATE UNIQUE INDEX invoices_cycle_key ON public.invoices USING btree (tenant_id, account_id, cycle_key) WHERE (cycle_key IS NOT NULL);
+CREATE INDEX invoices_due_drafts_idx ON public.invoices USING btree (tenant_id, grace_ends_at) WHERE ((status = 'draft'::text) AND auto_finalize);
+CREATE UNIQUE INDEX invoices_number_key ON public.invoices USING btree (tenant_id, number) WHERE (number IS NOT NULL);
+CREATE UNIQUE INDEX invoices_pkey ON public.invoices USING btree (tenant_id, id);
+CREATE INDEX one_off_charges_pending_idx ON public.one_off_charges USING btree (tenant_id, account_id, service_date) WHERE (invoice_id IS NULL);
+CREATE UNIQUE INDEX one_off_charges_pkey ON public.one_off_charges USING btree (tenant_id, id);
 CREATE UNIQUE INDEX outbox_events_pkey ON public.outbox_events USING btree (tenant_id, id);
 CREATE INDEX outbox_events_type_idx ON public.outbox_events USING btree (tenant_id, type, id);
 CREATE INDEX outbox_events_unpublished_idx ON public.outbox_events USING btree (id) WHERE (published_at IS NULL);
@@ -663,6 +924,7 @@ CREATE UNIQUE INDEX products_tenant_id_code_key ON public.products USING btree (
 CREATE UNIQUE INDEX promotion_codes_code_key ON public.promotion_codes USING btree (tenant_id, lower(code));
 CREATE UNIQUE INDEX promotion_codes_pkey ON public.promotion_codes USING btree (tenant_id, id);
 CREATE UNIQUE INDEX "PK_62441bec32630ced9e4cccae336" ON public.schema_migrations USING btree (id);
+CREATE INDEX subscription_charges_pending_account_idx ON public.subscription_charges USING btree (tenant_id, account_id, period_start) WHERE (invoice_id IS NULL);
 CREATE UNIQUE INDEX subscription_charges_pkey ON public.subscription_charges USING btree (tenant_id, id);
 CREATE INDEX subscription_charges_subscription_idx ON public.subscription_charges USING btree (tenant_id, subscription_id, period_start);
 CREATE UNIQUE INDEX subscription_charges_tenant_id_line_key_key ON public.subscription_charges USING btree (tenant_id, line_key);
@@ -674,6 +936,8 @@ CREATE UNIQUE INDEX subscriptions_external_id_key ON public.subscriptions USING 
 CREATE UNIQUE INDEX subscriptions_pkey ON public.subscriptions USING btree (tenant_id, id);
 CREATE INDEX subscriptions_status_idx ON public.subscriptions USING btree (tenant_id, status, id);
 CREATE UNIQUE INDEX subscriptions_tenant_id_workflow_id_key ON public.subscriptions USING btree (tenant_id, workflow_id);
+CREATE UNIQUE INDEX tax_rates_pkey ON public.tax_rates USING btree (tenant_id, id);
+CREATE INDEX tax_rates_place_idx ON public.tax_rates USING btree (tenant_id, country, region);
 CREATE UNIQUE INDEX tenants_pkey ON public.tenants USING btree (id);
 CREATE UNIQUE INDEX tenants_slug_key ON public.tenants USING btree (slug);
 CREATE UNIQUE INDEX usage_event_ids_pkey ON public.usage_event_ids USING btree (tenant_id, event_id);
@@ -693,7 +957,16 @@ ROW LEVEL SECURITY billable_metrics FORCED;
 ROW LEVEL SECURITY bundles FORCED;
 ROW LEVEL SECURITY coupon_redemptions FORCED;
 ROW LEVEL SECURITY coupons FORCED;
+ROW LEVEL SECURITY credit_balance_entries FORCED;
+ROW LEVEL SECURITY credit_note_lines FORCED;
+ROW LEVEL SECURITY credit_notes FORCED;
+ROW LEVEL SECURITY document_number_sequences FORCED;
 ROW LEVEL SECURITY idempotency_keys FORCED;
+ROW LEVEL SECURITY invoice_documents FORCED;
+ROW LEVEL SECURITY invoice_lines FORCED;
+ROW LEVEL SECURITY invoice_payments FORCED;
+ROW LEVEL SECURITY invoices FORCED;
+ROW LEVEL SECURITY one_off_charges FORCED;
 ROW LEVEL SECURITY outbox_events FORCED;
 ROW LEVEL SECURITY payment_methods FORCED;
 ROW LEVEL SECURITY plan_versions FORCED;
@@ -704,6 +977,7 @@ ROW LEVEL SECURITY promotion_codes FORCED;
 ROW LEVEL SECURITY subscription_charges FORCED;
 ROW LEVEL SECURITY subscription_transitions FORCED;
 ROW LEVEL SECURITY subscriptions FORCED;
+ROW LEVEL SECURITY tax_rates FORCED;
 ROW LEVEL SECURITY usage_event_ids FORCED;
 ROW LEVEL SECURITY usage_events FORCED;
 ROW LEVEL SECURITY usage_ratings FORCED;
@@ -719,7 +993,16 @@ POLICY billable_metrics.tenant_isolation FOR ALL USING ((tenant_id = rackrate_cu
 POLICY bundles.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY coupon_redemptions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY coupons.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY credit_balance_entries.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY credit_note_lines.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY credit_notes.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY document_number_sequences.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY idempotency_keys.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY invoice_documents.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY invoice_lines.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY invoice_payments.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY invoices.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY one_off_charges.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY outbox_events.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY payment_methods.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY plan_versions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
@@ -730,6 +1013,7 @@ POLICY promotion_codes.tenant_isolation FOR ALL USING ((tenant_id = rackrate_cur
 POLICY subscription_charges.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY subscription_transitions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY subscriptions.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
+POLICY tax_rates.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY usage_event_ids.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY usage_events.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
 POLICY usage_ratings.tenant_isolation FOR ALL USING ((tenant_id = rackrate_current_tenant())) WITH CHECK ((tenant_id = rackrate_current_tenant()));
@@ -769,4 +1053,49 @@ CREATE OR REPLACE FUNCTION public.rackrate_immutable()
 AS $function$
       BEGIN
         RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
+      END $function$;
+
+CREATE OR REPLACE FUNCTION public.rackrate_invoice_frozen()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        IF TG_OP = 'DELETE' THEN
+          IF OLD.status <> 'draft' THEN
+            RAISE EXCEPTION 'finalised invoice % cannot be deleted', OLD.id USING ERRCODE = 'restrict_violation';
+          END IF;
+          RETURN OLD;
+        END IF;
+        IF OLD.status <> 'draft' AND (
+             NEW.number IS DISTINCT FROM OLD.number OR NEW.account_id IS DISTINCT FROM OLD.account_id
+          OR NEW.currency IS DISTINCT FROM OLD.currency OR NEW.subtotal IS DISTINCT FROM OLD.subtotal
+          OR NEW.discount_total IS DISTINCT FROM OLD.discount_total OR NEW.tax_total IS DISTINCT FROM OLD.tax_total
+          OR NEW.tax_included IS DISTINCT FROM OLD.tax_included
+          OR NEW.total IS DISTINCT FROM OLD.total OR NEW.credit_applied IS DISTINCT FROM OLD.credit_applied
+          OR NEW.amount_due IS DISTINCT FROM OLD.amount_due OR NEW.issued_at IS DISTINCT FROM OLD.issued_at
+          OR NEW.due_at IS DISTINCT FROM OLD.due_at OR NEW.po_number IS DISTINCT FROM OLD.po_number
+          OR NEW.memo IS DISTINCT FROM OLD.memo OR NEW.period_start IS DISTINCT FROM OLD.period_start
+          OR NEW.period_end IS DISTINCT FROM OLD.period_end OR NEW.document IS DISTINCT FROM OLD.document
+          OR NEW.revision IS DISTINCT FROM OLD.revision) THEN
+          RAISE EXCEPTION 'finalised invoice % is immutable', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF OLD.status IN ('void') AND NEW.status <> OLD.status THEN
+          RAISE EXCEPTION 'void invoice % cannot change status', OLD.id USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+      END $function$;
+
+CREATE OR REPLACE FUNCTION public.rackrate_invoice_line_frozen()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      DECLARE parent_status text;
+      BEGIN
+        SELECT status INTO parent_status FROM invoices
+         WHERE tenant_id = COALESCE(NEW.tenant_id, OLD.tenant_id) AND id = COALESCE(NEW.invoice_id, OLD.invoice_id);
+        -- The parent is gone only in a cascade from deleting a draft.
+        IF parent_status IS NOT NULL AND parent_status <> 'draft' THEN
+          RAISE EXCEPTION 'lines of finalised invoice % are immutable', COALESCE(NEW.invoice_id, OLD.invoice_id) USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN COALESCE(NEW, OLD);
       END $function$;

@@ -9,6 +9,7 @@ import { startChild, type Child } from '../lib/process/child-process';
 import { issueDemoKey, seedDemoProvider, upgradeDemoProvider, type DemoCredentials } from './demo/seed';
 import { seedDemoSubscriptions } from './demo/seed-subscriptions';
 import { seedDemoUsage } from './demo/seed-usage';
+import { wakeBillingScheduler } from '../services/invoicing/billing-wake';
 import { lazyTemporalClient } from '../lib/temporal/connection';
 import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registration';
 import { startLocalTemporal, type LocalTemporal } from './local-temporal';
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     const credentialsFile = path.join(config.dataDir, 'demo-credentials.json');
     let demo: DemoCredentials | null = await seedDemoProvider(dataSource, new Date());
     if (demo) say('  Demo         seeded the demo provider (tenant "demo")');
-    else if (await upgradeDemoProvider(dataSource, new Date())) say('  Demo         added the product catalogue to the demo provider');
+    else if (await upgradeDemoProvider(dataSource, new Date())) say('  Demo         added what newer versions seed (catalogue, invoicing) to the demo provider');
     if (!demo) demo = (await readDemoCredentials(credentialsFile)) ?? (await issueDemoKey(dataSource, new Date()));
     if (demo) await writeDemoCredentials(credentialsFile, demo);
     await dataSource.destroy();
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     say(`  Platform key  ${path.join(config.dataDir, 'platform-key')} (or RACKRATE_PLATFORM_KEY)`);
     say('');
     if (demo) say(`  Try:  curl -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/accounts`);
+    if (demo) say(`        curl -H "Authorization: Bearer ${demo.apiKey}" ${apiUrl}/v1/invoices   (then /v1/invoices/{id}/pdf)`);
     say(`  Logs: ${logsDir}/{api,worker,temporal}.log     Stop: Ctrl-C`);
     say('');
 
@@ -172,6 +174,8 @@ async function main(): Promise<void> {
         if (usage && usage.accepted > 0) {
           say(`  Usage        ${usage.accepted} events stored for Northwind's Newark cage: GET /v1/usage?subscription_id=…&metric=transit-rate, /v1/subscriptions/{id}/usage/estimate`);
         }
+        // The demo's subscriptions are backdated: bill what they recorded for past bill dates now, not at the next one.
+        if (await wakeBillingScheduler(client)) say('  Invoices     billing run requested: GET /v1/invoices, /v1/invoices/{id}/pdf, /v1/accounts/{id}/upcoming_invoice');
       } catch (error) {
         say(`  Demo subscriptions or usage were not seeded: ${error instanceof Error ? error.message : String(error)}`);
       } finally {

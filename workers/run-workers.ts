@@ -7,7 +7,7 @@ import { ensureSearchAttributes } from '../lib/temporal/search-attribute-registr
 import { TASK_QUEUES, type TaskQueueName } from '../lib/temporal/task-queues';
 import { HOUSEKEEPING_WORKFLOW_ID } from '../workflows/housekeeping';
 import { THRESHOLD_WATCHER_WORKFLOW_ID } from '../workflows/metering/threshold-watcher';
-import { BILLING_SCHEDULER_WORKFLOW_ID } from '../workflows/invoicing/billing-scheduler';
+import { BILLING_SCHEDULER_WORKFLOW_ID } from '../workflows/invoicing/definitions';
 import { queueDefinitions, type WorkerDeps } from './queue-definitions';
 
 /** Waits for Temporal to accept connections: `npm start` may still be bringing it up. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TASK_QUEUES } from '../../lib/temporal/task-queues';
 import { RackrateError } from '../../lib/errors';
-import { billRunWorkflowId, type BillRunSummary } from '../../workflows/invoicing/bill-run';
+import { billRunWorkflowId, type BillRunSummary } from '../../workflows/invoicing/definitions';
 import { tenantRoute } from '../routing/route';
 
 const tags = ['Invoices'];

@@ -6,6 +6,7 @@ import type { Actor } from '../../services/change-context';
 import { createTenant, getTenantBySlug } from '../../services/tenants/tenant-service';
 import { DEMO_CHILDREN, DEMO_PARENT, DEMO_STANDALONE } from './customers';
 import { seedDemoCatalog } from './seed-catalog';
+import { seedDemoInvoicing } from './seed-invoicing';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const SEED_ACTOR: Actor = { type: 'system', id: 'seed', label: 'demo seed' };
@@ -33,6 +34,7 @@ export async function seedDemoProvider(dataSource: DataSource, now: Date): Promi
     for (const child of DEMO_CHILDREN) await createAccount(tx, ctx, { ...child, parent_id: parent.id });
     for (const customer of DEMO_STANDALONE) await createAccount(tx, ctx, customer);
     await seedDemoCatalog(tx, ctx);
+    await seedDemoInvoicing(tx, ctx);
     return { tenantId: tenant.id, apiKey: secret };
   });
 }
@@ -41,7 +43,12 @@ export async function seedDemoProvider(dataSource: DataSource, now: Date): Promi
 export async function upgradeDemoProvider(dataSource: DataSource, now: Date): Promise<boolean> {
   const tenant = await dataSource.transaction((tx) => getTenantBySlug(tx, DEMO_TENANT_SLUG));
   if (!tenant) return false;
-  return inTenantTransaction(dataSource, tenant.id, (tx) => seedDemoCatalog(tx, { tenantId: tenant.id, actor: SEED_ACTOR, requestId: null, now }));
+  return inTenantTransaction(dataSource, tenant.id, async (tx) => {
+    const ctx = { tenantId: tenant.id, actor: SEED_ACTOR, requestId: null, now };
+    const catalog = await seedDemoCatalog(tx, ctx);
+    const invoicing = await seedDemoInvoicing(tx, ctx);
+    return catalog || invoicing;
+  });
 }
 
 /** A fresh admin key for the demo tenant, for when its saved credentials were lost. */

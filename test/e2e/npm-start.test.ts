@@ -156,6 +156,24 @@ it('starts everything with no setup, serves the demo, stops cleanly and restarts
   }
   expect(crossings).toBeGreaterThan(0);
 
+  // Invoicing: Acme's one-off hardware invoice is finalised by the seed; once the worker runs, the billing
+  // scheduler bills Northwind's backdated cage on the parent's master invoice. Both download as PDF.
+  await first.waitFor(/Invoices\s+billing run requested/, 60_000);
+  type InvoiceList = { data: Array<{ id: string; number: string | null; status: string; kind: string; account_id: string; total: string }> };
+  const invoices = async () => ((await (await fetch(`${api}/v1/invoices?limit=100`, { headers: { authorization: `Bearer ${key}` } })).json()) as InvoiceList).data;
+  let listed = await invoices();
+  for (let i = 0; i < 120 && !listed.some((x) => x.kind === 'cycle' && x.number); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    listed = await invoices();
+  }
+  const oneOff = listed.find((x) => x.kind === 'one_off')!;
+  expect(oneOff).toMatchObject({ status: 'open', number: expect.stringMatching(/^INV-\d{6}$/) });
+  const cycle = listed.find((x) => x.kind === 'cycle' && x.number)!;
+  expect(Number(cycle.total)).toBeGreaterThan(0);
+  const pdf = await fetch(`${api}/v1/invoices/${cycle.id}/pdf`, { headers: { authorization: `Bearer ${key}` } });
+  expect(pdf.headers.get('content-type')).toBe('application/pdf');
+  expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+
   expect(await stop(first)).toBe(0);
   expect(first.output()).toMatch(/Stopped\.\s*$/);
   for (const port of [ports.api, ports.ui]) expect(await portAnswers(port)).toBe(false);

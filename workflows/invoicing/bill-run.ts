@@ -1,6 +1,9 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { BatchFailure, InvoicingActivities } from '../../activities/invoicing';
+import { proxyActivities, setHandler } from '@temporalio/workflow';
+import type { InvoicingActivities } from '../../activities/invoicing';
 import type { DueAccount } from '../../services/invoicing/bill-run';
+import { billRunProgress, type BillRunInput, type BillRunSummary } from './definitions';
+
+export { billRunProgress, billRunWorkflowId, type BillRunInput, type BillRunSummary } from './definitions';
 
 /**
  * One bill run of one tenant at one instant (docs/invoicing.md, "Bill
@@ -12,32 +15,6 @@ import type { DueAccount } from '../../services/invoicing/bill-run';
  * charge on one invoice): a retried activity or a rerun finds what was done
  * and does the rest. Workflow id: `bill-run:{tenant}:{asOf}`.
  */
-export interface BillRunInput {
-  tenantId: string;
-  /** The run's instant: bill dates and grace ends at or before it are due. */
-  asOf: string;
-  pageSize?: number;
-  batchSize?: number;
-  parallelBatches?: number;
-}
-
-export interface BillRunSummary {
-  tenantId: string;
-  asOf: string;
-  drafted: number;
-  nothingToBill: number;
-  finalized: number;
-  skipped: number;
-  failed: BatchFailure[];
-  phase: 'drafting' | 'finalising' | 'done';
-}
-
-export const billRunProgress = defineQuery<BillRunSummary>('progress');
-
-export function billRunWorkflowId(tenantId: string, asOf: string): string {
-  return `bill-run:${tenantId}:${asOf}`;
-}
-
 const acts = proxyActivities<InvoicingActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '2 minutes',

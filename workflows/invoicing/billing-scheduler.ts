@@ -1,6 +1,7 @@
-import { ParentClosePolicy, WorkflowIdReusePolicy, condition, continueAsNew, defineQuery, defineSignal, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ParentClosePolicy, WorkflowIdReusePolicy, condition, continueAsNew, executeChild, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { InvoicingActivities } from '../../activities/invoicing';
-import { billRunWorkflow, billRunWorkflowId, type BillRunSummary } from './bill-run';
+import { billRunWorkflow } from './bill-run';
+import { billingSchedulerStatus, billingWake, billRunWorkflowId, type BillingSchedulerStatus } from './definitions';
 
 /**
  * The billing clock of a deployment: wakes at the next instant any tenant
@@ -15,23 +16,12 @@ import { billRunWorkflow, billRunWorkflowId, type BillRunSummary } from './bill-
  * (not a cron), and the time-skipping test server, on which the invoicing
  * timelines are tested, does not run schedules.
  */
-export const BILLING_SCHEDULER_WORKFLOW_ID = 'rackrate-billing-scheduler';
-
 export interface BillingSchedulerInput {
   ticksPerRun?: number;
   maxSleepHours?: number;
   ticksBefore?: number;
 }
 
-export interface BillingSchedulerStatus {
-  ticks: number;
-  lastRunAt: string | null;
-  nextWakeAt: string | null;
-  lastRuns: BillRunSummary[];
-}
-
-export const billingWake = defineSignal('wake');
-export const billingSchedulerStatus = defineQuery<BillingSchedulerStatus>('status');
 
 const acts = proxyActivities<InvoicingActivities>({
   startToCloseTimeout: '5 minutes',

@@ -1,4 +1,4 @@
-import { billingSchedulerStatus, BILLING_SCHEDULER_WORKFLOW_ID, type BillingSchedulerStatus } from '../../../workflows/invoicing/billing-scheduler';
+import { billingSchedulerStatus, BILLING_SCHEDULER_WORKFLOW_ID, type BillingSchedulerStatus } from '../../../workflows/invoicing/definitions';
 import { createAccount, seedSubscriptionCatalog, useSubscriptionHarness, type SubscriptionHarness } from '../../support/subscription-harness';
 
 /**
