@@ -6,6 +6,8 @@ import { createCreditNoteSchema, creditNoteSchema } from '../../services/invoici
 import { createCreditNote, creditNoteRepresentation, getCreditNote, listCreditNotes } from '../../services/invoicing/credit-notes';
 import { invoicePaymentSchema, recordPaymentSchema } from '../../services/invoicing/invoice-payment-schemas';
 import { listPayments, paymentRepresentation, recordPayment } from '../../services/invoicing/invoice-payments';
+import { renderCreditNoteHtml } from '../../services/invoicing/documents';
+import { creditNotePdf } from '../../services/invoicing/invoice-rendering';
 import { listBody, listQueryFields, listSchema, pageRequest } from '../routing/pagination';
 import { tenantRoute } from '../routing/route';
 import { created, idParams } from './catalog/shared';
@@ -43,6 +45,26 @@ export const creditNoteRoutes = [
     success: { status: 200, description: 'The credit note with its lines', schema: creditNoteSchema },
     async handler({ tx, tenantId, params }) {
       return { status: 200, body: creditNoteRepresentation(await getCreditNote(tx, tenantId, params.id)) };
+    },
+  }),
+  tenantRoute({
+    method: 'get', path: '/v1/credit_notes/{id}/pdf', operationId: 'getCreditNotePdf', summary: 'Download the credit note PDF', tags: creditNoteTags,
+    description: 'Branded like the invoice it credits; rendered once and stored, so every download returns the same bytes.',
+    auth: 'tenant', permission: 'read', params: idParams,
+    success: { status: 200, description: 'The PDF', schema: z.string().meta({ format: 'binary' }), contentType: 'application/pdf' },
+    async handler({ tx, tenantId, params }) {
+      const note = await getCreditNote(tx, tenantId, params.id);
+      const pdf = await creditNotePdf(tx, tenantId, note);
+      return { status: 200, body: pdf, headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${note.number}.pdf"` } };
+    },
+  }),
+  tenantRoute({
+    method: 'get', path: '/v1/credit_notes/{id}/html', operationId: 'getCreditNoteHtml', summary: 'View the credit note as HTML', tags: creditNoteTags,
+    auth: 'tenant', permission: 'read', params: idParams,
+    success: { status: 200, description: 'One self-contained HTML page', schema: z.string(), contentType: 'text/html' },
+    async handler({ tx, tenantId, params }) {
+      const note = await getCreditNote(tx, tenantId, params.id);
+      return { status: 200, body: renderCreditNoteHtml(note.document), headers: { 'Content-Type': 'text/html; charset=utf-8' } };
     },
   }),
 ];

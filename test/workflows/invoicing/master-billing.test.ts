@@ -111,7 +111,8 @@ beforeAll(async () => {
   await h.settle();
   (globalThis as { eastSub?: string }).eastSub = eastSub;
 
-  await h.env.client.workflow.start('billingSchedulerWorkflow', { workflowId: BILLING_SCHEDULER_WORKFLOW_ID, taskQueue: 'rackrate-billing', args: [{}] });
+  // Woken by bill dates and grace ends only (no daily safety tick): the test server replays the whole history on every task.
+  await h.env.client.workflow.start('billingSchedulerWorkflow', { workflowId: BILLING_SCHEDULER_WORKFLOW_ID, taskQueue: 'rackrate-billing', args: [{ maxSleepHours: 24 * 31 }] });
   await billingSettled(h);
 }, 120_000);
 
