@@ -7,12 +7,36 @@ import { refreshInvoice } from '../../services/invoicing/invoice-drafts';
 import { invoiceHtml, invoicePdf } from '../../services/invoicing/invoice-rendering';
 import { createOneOffInvoice } from '../../services/invoicing/one-off-charges';
 import { upcomingInvoice } from '../../services/invoicing/upcoming-invoice';
-import { uuid } from '../../lib/schema-primitives';
+import { RackrateError } from '../../lib/errors';
+import { timestamp, uuid } from '../../lib/schema-primitives';
+import { accountStatement } from '../../services/invoicing/statements';
 import { listBody, listQueryFields, listSchema, pageRequest } from '../routing/pagination';
 import { tenantRoute } from '../routing/route';
 import { created, idParams } from './catalog/shared';
 
 const tags = ['Invoices'];
+
+const statementSchema = z
+  .object({
+    object: z.literal('statement'),
+    account_id: uuid,
+    billing_account_id: uuid,
+    currency: z.string(),
+    from: z.string(),
+    to: z.string(),
+    opening_balance: z.string(),
+    closing_balance: z.string(),
+    entries: z.array(z.object({
+      date: z.string(), type: z.enum(['invoice', 'payment', 'credit_note', 'void']), reference: z.string(), description: z.string(),
+      amount: z.string(), balance: z.string(), invoice_id: uuid,
+    })),
+    open_invoices: z.array(z.object({
+      invoice_id: uuid, number: z.string(), issued_at: z.string(), due_at: z.string(), status: z.string(), amount_remaining: z.string(), days_past_due: z.number().int(),
+    })),
+    aging: z.object({ current: z.string(), '1_30': z.string(), '31_60': z.string(), '61_90': z.string(), over_90: z.string() }),
+    credit_balance: z.string(),
+  })
+  .meta({ id: 'Statement' });
 
 const upcomingSchema = z
   .object({
@@ -136,6 +160,40 @@ export const invoiceRoutes = [
     success: { status: 200, description: 'The preview', schema: upcomingSchema },
     async handler({ tx, tenantId, params, now }) {
       return { status: 200, body: await upcomingInvoice(tx, tenantId, params.id, now) };
+    },
+  }),
+  tenantRoute({
+    method: 'get', path: '/v1/accounts/{id}/statement', operationId: 'getAccountStatement', summary: 'Statement of account', tags,
+    description:
+      "The account's billing account: what it owed at `from`, every invoice, payment, credit note and void until `to` with a running balance, " +
+      'what it owes at `to`, its open invoices aged by days past due, and its credit balance. Default window: the last 90 days.',
+    auth: 'tenant', permission: 'read', params: idParams,
+    query: z.strictObject({ from: timestamp.optional(), to: timestamp.optional() }),
+    success: { status: 200, description: 'The statement', schema: statementSchema },
+    async handler({ tx, tenantId, params, query, now }) {
+      const to = query.to ? new Date(query.to) : now;
+      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 90 * 86_400_000);
+      if (from >= to) {
+        throw new RackrateError('validation_failed', 'from must be before to.', { errors: [{ in: 'query', field: 'from', code: 'range', message: 'must be before to' }] });
+      }
+      return { status: 200, body: await accountStatement(tx, tenantId, params.id, from, to, now) };
+    },
+  }),
+  tenantRoute({
+    method: 'get', path: '/v1/accounts/{id}/statement', operationId: 'getAccountStatement', summary: 'Statement of account', tags,
+    description:
+      "The account's billing account: what it owed at `from`, every invoice, payment, credit note and void until `to` with a running balance, " +
+      'what it owes at `to`, its open invoices aged by days past due, and its credit balance. Default window: the last 90 days.',
+    auth: 'tenant', permission: 'read', params: idParams,
+    query: z.strictObject({ from: timestamp.optional(), to: timestamp.optional() }),
+    success: { status: 200, description: 'The statement', schema: statementSchema },
+    async handler({ tx, tenantId, params, query, now }) {
+      const to = query.to ? new Date(query.to) : now;
+      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 90 * 86_400_000);
+      if (from >= to) {
+        throw new RackrateError('validation_failed', 'from must be before to.', { errors: [{ in: 'query', field: 'from', code: 'range', message: 'must be before to' }] });
+      }
+      return { status: 200, body: await accountStatement(tx, tenantId, params.id, from, to, now) };
     },
   }),
 ];
