@@ -31,7 +31,7 @@ const acts = proxyActivities<InvoicingActivities>({
 export async function billingSchedulerWorkflow(input: BillingSchedulerInput = {}): Promise<void> {
   const ticksPerRun = input.ticksPerRun ?? 100;
   const maxSleepMs = (input.maxSleepHours ?? 24) * 3_600_000;
-  const status: BillingSchedulerStatus = { ticks: input.ticksBefore ?? 0, lastRunAt: null, nextWakeAt: null, lastRuns: [] };
+  const status: BillingSchedulerStatus = { ticks: input.ticksBefore ?? 0, lastRunAt: null, nextWakeAt: null, lastRuns: [], lastErrors: [] };
   let woken = false;
   setHandler(billingWake, () => {
     woken = true;
@@ -44,13 +44,20 @@ export async function billingSchedulerWorkflow(input: BillingSchedulerInput = {}
     const tenants = await acts.listBillingTenants();
     status.lastRuns = [];
     for (const tenantId of tenants) {
-      const summary = await executeChild(billRunWorkflow, {
-        workflowId: billRunWorkflowId(tenantId, asOf),
-        args: [{ tenantId, asOf }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-      status.lastRuns.push(summary);
+      try {
+        const summary = await executeChild(billRunWorkflow, {
+          workflowId: billRunWorkflowId(tenantId, asOf),
+          args: [{ tenantId, asOf }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        });
+        status.lastRuns.push(summary);
+      } catch (error) {
+        // One tenant's failed run (or a run for this instant that already completed) must not stop the others' billing;
+        // the next tick bills whatever is still due.
+        status.lastErrors.push({ tenantId, asOf, message: error instanceof Error ? error.message : String(error) });
+        status.lastErrors.splice(0, Math.max(status.lastErrors.length - 20, 0));
+      }
     }
     status.ticks += 1;
     status.lastRunAt = asOf;

@@ -9,6 +9,8 @@ export interface BillingSchedulerStatus {
   lastRunAt: string | null;
   nextWakeAt: string | null;
   lastRuns: BillRunSummary[];
+  /** The last 20 bill runs that failed to start or finish, newest last. */
+  lastErrors: Array<{ tenantId: string; asOf: string; message: string }>;
 }
 
 export const billingWake = defineSignal('wake');
