@@ -1059,6 +1059,8 @@ CREATE OR REPLACE FUNCTION public.rackrate_invoice_frozen()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+      DECLARE movable text[] := ARRAY['status', 'amount_paid', 'amount_remaining', 'credited_total', 'paid_at', 'voided_at',
+                                      'marked_uncollectible_at', 'updated_at'];
       BEGIN
         IF TG_OP = 'DELETE' THEN
           IF OLD.status <> 'draft' THEN
@@ -1066,20 +1068,10 @@ AS $function$
           END IF;
           RETURN OLD;
         END IF;
-        IF OLD.status <> 'draft' AND (
-             NEW.number IS DISTINCT FROM OLD.number OR NEW.account_id IS DISTINCT FROM OLD.account_id
-          OR NEW.currency IS DISTINCT FROM OLD.currency OR NEW.subtotal IS DISTINCT FROM OLD.subtotal
-          OR NEW.discount_total IS DISTINCT FROM OLD.discount_total OR NEW.tax_total IS DISTINCT FROM OLD.tax_total
-          OR NEW.tax_included IS DISTINCT FROM OLD.tax_included
-          OR NEW.total IS DISTINCT FROM OLD.total OR NEW.credit_applied IS DISTINCT FROM OLD.credit_applied
-          OR NEW.amount_due IS DISTINCT FROM OLD.amount_due OR NEW.issued_at IS DISTINCT FROM OLD.issued_at
-          OR NEW.due_at IS DISTINCT FROM OLD.due_at OR NEW.po_number IS DISTINCT FROM OLD.po_number
-          OR NEW.memo IS DISTINCT FROM OLD.memo OR NEW.period_start IS DISTINCT FROM OLD.period_start
-          OR NEW.period_end IS DISTINCT FROM OLD.period_end OR NEW.document IS DISTINCT FROM OLD.document
-          OR NEW.revision IS DISTINCT FROM OLD.revision) THEN
+        IF OLD.status <> 'draft' AND (to_jsonb(NEW) - movable) IS DISTINCT FROM (to_jsonb(OLD) - movable) THEN
           RAISE EXCEPTION 'finalised invoice % is immutable', OLD.id USING ERRCODE = 'restrict_violation';
         END IF;
-        IF OLD.status IN ('void') AND NEW.status <> OLD.status THEN
+        IF OLD.status = 'void' AND NEW.status <> OLD.status THEN
           RAISE EXCEPTION 'void invoice % cannot change status', OLD.id USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN NEW;
@@ -1089,13 +1081,26 @@ CREATE OR REPLACE FUNCTION public.rackrate_invoice_line_frozen()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
-      DECLARE parent_status text;
       BEGIN
-        SELECT status INTO parent_status FROM invoices
-         WHERE tenant_id = COALESCE(NEW.tenant_id, OLD.tenant_id) AND id = COALESCE(NEW.invoice_id, OLD.invoice_id);
-        -- The parent is gone only in a cascade from deleting a draft.
-        IF parent_status IS NOT NULL AND parent_status <> 'draft' THEN
-          RAISE EXCEPTION 'lines of finalised invoice % are immutable', COALESCE(NEW.invoice_id, OLD.invoice_id) USING ERRCODE = 'restrict_violation';
+        IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION 'lines of finalised invoice % are immutable', OLD.invoice_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = NEW.tenant_id AND id = NEW.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION 'lines of finalised invoice % are immutable', NEW.invoice_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN COALESCE(NEW, OLD);
+      END $function$;
+
+CREATE OR REPLACE FUNCTION public.rackrate_invoiced_charge_frozen()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        IF OLD.invoice_id IS NOT NULL AND (to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) OR TG_OP = 'DELETE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION '% % is on finalised invoice % and cannot change', TG_TABLE_NAME, OLD.id, OLD.invoice_id USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN COALESCE(NEW, OLD);
       END $function$;

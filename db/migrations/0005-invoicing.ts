@@ -221,10 +221,13 @@ export class Invoicing1764072000005 implements MigrationInterface {
         PRIMARY KEY (tenant_id, document_type, document_id, format)
       )`);
 
-    // What a finalised invoice says never changes; only its payment status,
-    // the payment figures and the credited total move.
+    // What a finalised invoice says never changes: every column except its
+    // status, the payment figures, the credited total and their dates is
+    // compared (a list of frozen columns would miss the next one added).
     await q.query(`
       CREATE FUNCTION rackrate_invoice_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE movable text[] := ARRAY['status', 'amount_paid', 'amount_remaining', 'credited_total', 'paid_at', 'voided_at',
+                                      'marked_uncollectible_at', 'updated_at'];
       BEGIN
         IF TG_OP = 'DELETE' THEN
           IF OLD.status <> 'draft' THEN
@@ -232,38 +235,42 @@ export class Invoicing1764072000005 implements MigrationInterface {
           END IF;
           RETURN OLD;
         END IF;
-        IF OLD.status <> 'draft' AND (
-             NEW.number IS DISTINCT FROM OLD.number OR NEW.account_id IS DISTINCT FROM OLD.account_id
-          OR NEW.currency IS DISTINCT FROM OLD.currency OR NEW.subtotal IS DISTINCT FROM OLD.subtotal
-          OR NEW.discount_total IS DISTINCT FROM OLD.discount_total OR NEW.tax_total IS DISTINCT FROM OLD.tax_total
-          OR NEW.tax_included IS DISTINCT FROM OLD.tax_included
-          OR NEW.total IS DISTINCT FROM OLD.total OR NEW.credit_applied IS DISTINCT FROM OLD.credit_applied
-          OR NEW.amount_due IS DISTINCT FROM OLD.amount_due OR NEW.issued_at IS DISTINCT FROM OLD.issued_at
-          OR NEW.due_at IS DISTINCT FROM OLD.due_at OR NEW.po_number IS DISTINCT FROM OLD.po_number
-          OR NEW.memo IS DISTINCT FROM OLD.memo OR NEW.period_start IS DISTINCT FROM OLD.period_start
-          OR NEW.period_end IS DISTINCT FROM OLD.period_end OR NEW.document IS DISTINCT FROM OLD.document
-          OR NEW.revision IS DISTINCT FROM OLD.revision) THEN
+        IF OLD.status <> 'draft' AND (to_jsonb(NEW) - movable) IS DISTINCT FROM (to_jsonb(OLD) - movable) THEN
           RAISE EXCEPTION 'finalised invoice % is immutable', OLD.id USING ERRCODE = 'restrict_violation';
         END IF;
-        IF OLD.status IN ('void') AND NEW.status <> OLD.status THEN
+        IF OLD.status = 'void' AND NEW.status <> OLD.status THEN
           RAISE EXCEPTION 'void invoice % cannot change status', OLD.id USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN NEW;
       END $$`);
     await q.query(`CREATE TRIGGER invoices_frozen BEFORE UPDATE OR DELETE ON invoices FOR EACH ROW EXECUTE FUNCTION rackrate_invoice_frozen()`);
+    // A line belongs to its invoice for good once that invoice is finalised: no change, no move in or out.
     await q.query(`
       CREATE FUNCTION rackrate_invoice_line_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE parent_status text;
       BEGIN
-        SELECT status INTO parent_status FROM invoices
-         WHERE tenant_id = COALESCE(NEW.tenant_id, OLD.tenant_id) AND id = COALESCE(NEW.invoice_id, OLD.invoice_id);
-        -- The parent is gone only in a cascade from deleting a draft.
-        IF parent_status IS NOT NULL AND parent_status <> 'draft' THEN
-          RAISE EXCEPTION 'lines of finalised invoice % are immutable', COALESCE(NEW.invoice_id, OLD.invoice_id) USING ERRCODE = 'restrict_violation';
+        IF TG_OP IN ('UPDATE', 'DELETE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION 'lines of finalised invoice % are immutable', OLD.invoice_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = NEW.tenant_id AND id = NEW.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION 'lines of finalised invoice % are immutable', NEW.invoice_id USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN COALESCE(NEW, OLD);
       END $$`);
     await q.query(`CREATE TRIGGER invoice_lines_frozen BEFORE INSERT OR UPDATE OR DELETE ON invoice_lines FOR EACH ROW EXECUTE FUNCTION rackrate_invoice_line_frozen()`);
+    // A charge on a finalised invoice keeps its amount and its invoice (re-rating a draft updates only its own charges).
+    await q.query(`
+      CREATE FUNCTION rackrate_invoiced_charge_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.invoice_id IS NOT NULL AND (to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) OR TG_OP = 'DELETE') AND EXISTS (
+             SELECT 1 FROM invoices WHERE tenant_id = OLD.tenant_id AND id = OLD.invoice_id AND status <> 'draft') THEN
+          RAISE EXCEPTION '% % is on finalised invoice % and cannot change', TG_TABLE_NAME, OLD.id, OLD.invoice_id USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN COALESCE(NEW, OLD);
+      END $$`);
+    await q.query(`CREATE TRIGGER subscription_charges_invoiced_frozen BEFORE UPDATE OR DELETE ON subscription_charges FOR EACH ROW EXECUTE FUNCTION rackrate_invoiced_charge_frozen()`);
+    await q.query(`CREATE TRIGGER one_off_charges_invoiced_frozen BEFORE UPDATE OR DELETE ON one_off_charges FOR EACH ROW EXECUTE FUNCTION rackrate_invoiced_charge_frozen()`);
 
     for (const table of TENANT_TABLES) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
@@ -276,7 +283,9 @@ export class Invoicing1764072000005 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER subscription_charges_invoiced_frozen ON subscription_charges`);
     for (const table of [...TENANT_TABLES].reverse()) await q.query(`DROP TABLE ${table}`);
+    await q.query(`DROP FUNCTION rackrate_invoiced_charge_frozen()`);
     await q.query(`DROP FUNCTION rackrate_invoice_line_frozen()`);
     await q.query(`DROP FUNCTION rackrate_invoice_frozen()`);
     await q.query(`DROP INDEX subscription_charges_pending_account_idx`);

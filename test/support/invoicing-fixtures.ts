@@ -131,3 +131,20 @@ export async function insertTaxRate(
 export function tenantTx<T>(dataSource: DataSource, tenantId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
   return inTenantTransaction(dataSource, tenantId, work);
 }
+
+/**
+ * Every finalised invoice of the tenant as text: the row, its lines and the
+ * charges it claims, exactly as PostgreSQL prints them, to compare
+ * byte for byte later.
+ */
+export async function snapshotFinalised(tx: EntityManager, tenantId: string): Promise<Map<string, string>> {
+  const rows = (await tx.query(
+    `SELECT i.id, (i.*)::text
+         || E'\\n' || (SELECT coalesce(string_agg((l.*)::text, E'\\n' ORDER BY l.line_key), '') FROM invoice_lines l WHERE l.tenant_id = i.tenant_id AND l.invoice_id = i.id)
+         || E'\\n' || (SELECT coalesce(string_agg(c.id::text, ',' ORDER BY c.id), '') FROM subscription_charges c WHERE c.tenant_id = i.tenant_id AND c.invoice_id = i.id)
+         || E'\\n' || (SELECT coalesce(string_agg(o.id::text, ',' ORDER BY o.id), '') FROM one_off_charges o WHERE o.tenant_id = i.tenant_id AND o.invoice_id = i.id) AS text
+       FROM invoices i WHERE i.tenant_id = $1 AND i.status <> 'draft'`,
+    [tenantId],
+  )) as Array<{ id: string; text: string }>;
+  return new Map(rows.map((r) => [r.id, r.text]));
+}
