@@ -224,6 +224,7 @@ TABLE invoice_documents (
   document_type text NOT NULL
   document_id uuid NOT NULL
   format text NOT NULL
+  variant text NOT NULL DEFAULT ''::text
   content bytea NOT NULL
   sha256 text NOT NULL
   rendered_at timestamp with time zone NOT NULL
@@ -720,7 +721,7 @@ CONSTRAINT document_number_sequences.document_number_sequences_tenant_id_fkey FO
 CONSTRAINT idempotency_keys.idempotency_keys_pkey PRIMARY KEY (tenant_id, key);
 CONSTRAINT idempotency_keys.idempotency_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT invoice_documents.invoice_documents_document_type_check CHECK ((document_type = ANY (ARRAY['invoice'::text, 'credit_note'::text])));
-CONSTRAINT invoice_documents.invoice_documents_format_check CHECK ((format = 'pdf'::text));
+CONSTRAINT invoice_documents.invoice_documents_format_check CHECK ((format = ANY (ARRAY['pdf'::text, 'graphs'::text])));
 CONSTRAINT invoice_documents.invoice_documents_pkey PRIMARY KEY (tenant_id, document_type, document_id, format);
 CONSTRAINT invoice_documents.invoice_documents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants(id);
 CONSTRAINT invoice_lines.invoice_lines_pkey PRIMARY KEY (tenant_id, invoice_id, line_key);

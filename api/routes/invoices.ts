@@ -64,7 +64,7 @@ export const invoiceRoutes = [
     method: 'post', path: '/v1/invoices', operationId: 'createOneOffInvoice', summary: 'Create a one-off invoice', tags,
     description: "An invoice outside the billing cycle (hardware, an upfront setup fee) with the given items as its lines, in the account's currency. A draft unless `finalize`.",
     auth: 'tenant', permission: 'write', body: createOneOffInvoiceSchema,
-    success: { status: 201, description: 'The invoice', schema: invoiceSchema }, errors: ['account_archived', 'account_currency_mismatch'],
+    success: { status: 201, description: 'The invoice', schema: invoiceSchema }, errors: ['not_found', 'account_archived', 'account_currency_mismatch'],
     async handler({ tx, change, body }) {
       const invoice = await createOneOffInvoice(tx, change, body);
       return created('/v1/invoices', invoice.id, invoiceRepresentation(invoice));
@@ -160,23 +160,6 @@ export const invoiceRoutes = [
     success: { status: 200, description: 'The preview', schema: upcomingSchema },
     async handler({ tx, tenantId, params, now }) {
       return { status: 200, body: await upcomingInvoice(tx, tenantId, params.id, now) };
-    },
-  }),
-  tenantRoute({
-    method: 'get', path: '/v1/accounts/{id}/statement', operationId: 'getAccountStatement', summary: 'Statement of account', tags,
-    description:
-      "The account's billing account: what it owed at `from`, every invoice, payment, credit note and void until `to` with a running balance, " +
-      'what it owes at `to`, its open invoices aged by days past due, and its credit balance. Default window: the last 90 days.',
-    auth: 'tenant', permission: 'read', params: idParams,
-    query: z.strictObject({ from: timestamp.optional(), to: timestamp.optional() }),
-    success: { status: 200, description: 'The statement', schema: statementSchema },
-    async handler({ tx, tenantId, params, query, now }) {
-      const to = query.to ? new Date(query.to) : now;
-      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 90 * 86_400_000);
-      if (from >= to) {
-        throw new RackrateError('validation_failed', 'from must be before to.', { errors: [{ in: 'query', field: 'from', code: 'range', message: 'must be before to' }] });
-      }
-      return { status: 200, body: await accountStatement(tx, tenantId, params.id, from, to, now) };
     },
   }),
   tenantRoute({

@@ -17,7 +17,7 @@ export const oneOffChargeRoutes = [
     method: 'post', path: '/v1/one_off_charges', operationId: 'createOneOffCharge', summary: 'Add a one-off charge to the next invoice', tags,
     description: "In the account's currency; goes on the billing account's first cycle invoice whose bill date is on or after `service_date`.",
     auth: 'tenant', permission: 'write', body: createOneOffChargeSchema,
-    success: { status: 201, description: 'The charge', schema: oneOffChargeSchema }, errors: ['account_archived', 'account_currency_mismatch'],
+    success: { status: 201, description: 'The charge', schema: oneOffChargeSchema }, errors: ['not_found', 'account_archived', 'account_currency_mismatch'],
     async handler({ tx, change, body }) {
       const charge = await createOneOffCharge(tx, change, body);
       return created('/v1/one_off_charges', charge.id, oneOffChargeRepresentation(charge));

@@ -23,8 +23,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   credit ledger: credit notes to balance, prepaid credits, negative
  *   invoices; applied to invoices at finalisation), `invoice_payments`
  *   (payments recorded against an invoice: check, ACH, wire).
- * - `invoice_documents`: rendered PDFs of finalised documents, kept so a
- *   download always returns the same bytes.
+ * - `invoice_documents`: what a finalised document's renderings need kept:
+ *   the samples behind its bandwidth graphs as they were at first render (so
+ *   a late sample never redraws an issued invoice) and the rendered PDF.
  * - `subscription_charges.details`: the rating breakdown a usage line
  *   carries to the invoice (tiers, 95th-percentile facts).
  */
@@ -215,7 +216,9 @@ export class Invoicing1764072000005 implements MigrationInterface {
         tenant_id uuid NOT NULL REFERENCES tenants (id),
         document_type text NOT NULL CHECK (document_type IN ('invoice', 'credit_note')),
         document_id uuid NOT NULL,
-        format text NOT NULL CHECK (format IN ('pdf')),
+        format text NOT NULL CHECK (format IN ('pdf', 'graphs')),
+        -- What the rendering showed besides the frozen content (status and payment figures); a PDF is rendered again when it moves.
+        variant text NOT NULL DEFAULT '',
         content bytea NOT NULL, sha256 text NOT NULL,
         rendered_at timestamptz NOT NULL,
         PRIMARY KEY (tenant_id, document_type, document_id, format)

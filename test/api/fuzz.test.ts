@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { findSchemathesis } from '../../lib/tool-binaries';
 import { TEST_PLATFORM_KEY, useApiTest } from '../support/http';
+import { startBillingTemporal } from '../support/invoicing-worker';
+import type { TemporalRuntime } from '../support/temporal-runtime';
 
 /**
  * Schemathesis generates requests from the OpenAPI document, valid and
@@ -18,7 +20,13 @@ import { TEST_PLATFORM_KEY, useApiTest } from '../support/http';
 const seed = process.env.FUZZ_SEED ?? '20261125';
 const examples = process.env.FUZZ_EXAMPLES ?? '25';
 
-const ctx = useApiTest('fuzz');
+// POST /v1/bill_runs needs nothing but Temporal: without it every request would be a 503, a server error to
+// schemathesis. A test server with the billing worker is started on the first request that asks for Temporal.
+let billing: Promise<TemporalRuntime> | undefined;
+const ctx = useApiTest('fuzz', {
+  temporal: { client: async () => (await (billing ??= startBillingTemporal(ctx.db.dataSource))).temporal.client(), close: async () => undefined },
+});
+afterAll(async () => (await billing)?.close());
 
 function schemathesis(key: string, filter: string[]): Promise<{ code: number | null; output: string }> {
   const bin = findSchemathesis();

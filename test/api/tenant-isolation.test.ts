@@ -3,6 +3,7 @@ import type { Route } from '../../api/routing/route';
 import { CATALOG_TABLES, catalogFootprint, colocationDefinition, expectCreated, seedTenantCatalog, type TenantCatalog } from '../support/catalog-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestApi, type TestApi, type TestResponse } from '../support/http';
+import { startBillingTemporal } from '../support/invoicing-worker';
 import { startTemporalRuntime, type TemporalRuntime } from '../support/temporal-runtime';
 import { createTestTenant, type TestTenant } from '../support/tenants';
 
@@ -17,6 +18,9 @@ let api: TestApi;
 let a: TestTenant;
 let b: TestTenant;
 let runtime: TemporalRuntime | undefined;
+// Bill runs go to an API whose Temporal has the invoicing activities (support/invoicing-worker.ts).
+let billing: TemporalRuntime | undefined;
+let billingApi: TestApi;
 
 interface TenantFixture extends TenantCatalog {
   accountId: string;
@@ -28,6 +32,21 @@ interface TenantFixture extends TenantCatalog {
   activeSubscriptionId: string;
   pendingSubscriptionId: string;
   usageThresholdId: string;
+  invoicing: InvoicingFixture;
+}
+
+/** One invoice per life-cycle step a case takes (B's own key runs them all at the end), a waiting charge, a credit note, a tax rate. */
+interface InvoicingFixture {
+  taxRateId: string;
+  oneOffChargeId: string;
+  openInvoiceId: string;
+  draftInvoiceId: string;
+  finalizableId: string;
+  voidableId: string;
+  uncollectibleId: string;
+  deletableId: string;
+  payableId: string;
+  creditNoteId: string;
 }
 const fixtures: Record<string, TenantFixture> = {};
 
@@ -56,6 +75,25 @@ async function seed(t: TestTenant): Promise<TenantFixture> {
     activeSubscriptionId: '',
     pendingSubscriptionId: '',
     usageThresholdId: threshold.id,
+    invoicing: await seedInvoicing(key, account.body.id),
+  };
+}
+
+async function seedInvoicing(key: string, accountId: string): Promise<InvoicingFixture> {
+  const post = (path: string, body: unknown) => expectCreated(api.request('POST', path, { key, body }));
+  const invoice = async (finalize: boolean) => (await post('/v1/invoices', { account_id: accountId, items: [{ description: 'Remote hands', unit_price: '100.00' }], finalize })).id;
+  const credited = await invoice(true);
+  return {
+    taxRateId: (await post('/v1/tax_rates', { name: 'VAT', country: 'GB', percentage: '20', valid_from: '2027-01-01T00:00:00Z' })).id,
+    oneOffChargeId: (await post('/v1/one_off_charges', { account_id: accountId, description: 'Cage keys', unit_price: '15.00' })).id,
+    openInvoiceId: await invoice(true),
+    draftInvoiceId: await invoice(false),
+    finalizableId: await invoice(false),
+    voidableId: await invoice(true),
+    uncollectibleId: await invoice(true),
+    deletableId: await invoice(false),
+    payableId: await invoice(true),
+    creditNoteId: (await post(`/v1/invoices/${credited}/credit_notes`, { reason: 'billing_error' })).id,
   };
 }
 
@@ -71,6 +109,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   runtime = await startTemporalRuntime(db.dataSource);
   api = await startTestApi(db.dataSource, { temporal: runtime.temporal });
+  billing = await startBillingTemporal(db.dataSource);
+  billingApi = await startTestApi(db.dataSource, { temporal: billing.temporal });
   a = await createTestTenant(db.dataSource, 'tenant-a');
   b = await createTestTenant(db.dataSource, 'tenant-b');
   fixtures.a = await seed(a);
@@ -92,6 +132,8 @@ async function waitForActive(ids: string[]): Promise<void> {
 
 afterAll(async () => {
   await api.close();
+  await billingApi?.close();
+  await billing?.close();
   await runtime?.close();
   await db.drop();
 });
@@ -161,6 +203,29 @@ const TARGETS: Record<string, { id: (f: TenantFixture) => string; body?: unknown
   'GET /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId },
   'PATCH /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId, body: { percents: [10] } },
   'DELETE /v1/usage_thresholds/{id}': { id: (f) => f.usageThresholdId },
+  'GET /v1/tax_rates/{id}': { id: (f) => f.invoicing.taxRateId },
+  'PATCH /v1/tax_rates/{id}': { id: (f) => f.invoicing.taxRateId, body: { name: 'Renamed', valid_to: '2099-01-01T00:00:00Z' } },
+  'GET /v1/invoices/{id}': { id: (f) => f.invoicing.openInvoiceId },
+  'GET /v1/invoices/{id}/pdf': { id: (f) => f.invoicing.openInvoiceId },
+  'GET /v1/invoices/{id}/html': { id: (f) => f.invoicing.openInvoiceId },
+  'PATCH /v1/invoices/{id}': { id: (f) => f.invoicing.draftInvoiceId, body: { po_number: 'PO-hijacked' } },
+  'POST /v1/invoices/{id}/refresh': { id: (f) => f.invoicing.draftInvoiceId },
+  'POST /v1/invoices/{id}/finalize': { id: (f) => f.invoicing.finalizableId },
+  'POST /v1/invoices/{id}/void': { id: (f) => f.invoicing.voidableId },
+  'POST /v1/invoices/{id}/mark_uncollectible': { id: (f) => f.invoicing.uncollectibleId },
+  'DELETE /v1/invoices/{id}': { id: (f) => f.invoicing.deletableId },
+  'GET /v1/accounts/{id}/upcoming_invoice': { id: (f) => f.accountId },
+  'GET /v1/one_off_charges/{id}': { id: (f) => f.invoicing.oneOffChargeId },
+  'DELETE /v1/one_off_charges/{id}': { id: (f) => f.invoicing.oneOffChargeId },
+  'POST /v1/invoices/{id}/credit_notes': { id: (f) => f.invoicing.openInvoiceId, body: { reason: 'billing_error' } },
+  'GET /v1/credit_notes/{id}': { id: (f) => f.invoicing.creditNoteId },
+  'GET /v1/accounts/{id}/credit_balance': { id: (f) => f.accountId },
+  'POST /v1/accounts/{id}/credits': { id: (f) => f.accountId, body: { amount: '10.00', currency: 'USD', kind: 'prepaid', description: 'hijacked' } },
+  'POST /v1/invoices/{id}/payments': { id: (f) => f.invoicing.payableId, body: { amount: '10.00', currency: 'USD', method: 'wire' } },
+  'GET /v1/invoices/{id}/payments': { id: (f) => f.invoicing.payableId },
+  'GET /v1/accounts/{id}/statement': { id: (f) => f.accountId },
+  'GET /v1/credit_notes/{id}/pdf': { id: (f) => f.invoicing.creditNoteId },
+  'GET /v1/credit_notes/{id}/html': { id: (f) => f.invoicing.creditNoteId },
 };
 
 /** For each tenant route without an id: what A's request is and which of B's ids must not show. */
@@ -176,6 +241,8 @@ interface CollectionCase {
   createdId?: (body: { id: string; changes?: Array<{ code: string; id: string }> }) => string;
   /** The success status: 200 for reads, 201 for creates unless given. */
   status?: number;
+  /** Sent to this API instead of the shared one (bill runs: support/invoicing-worker.ts). */
+  api?: () => TestApi;
 }
 const COLLECTIONS: Record<string, CollectionCase> = {
   'GET /v1/accounts': { path: '/v1/accounts?status=all&limit=100', ids: (f) => [f.accountId, f.childId] },
@@ -300,9 +367,34 @@ const COLLECTIONS: Record<string, CollectionCase> = {
     ids: (f) => [f.accountId],
     table: 'usage_thresholds',
   },
+  'GET /v1/tax_rates': { path: '/v1/tax_rates?limit=100', ids: (f) => [f.invoicing.taxRateId] },
+  'POST /v1/tax_rates': { path: '/v1/tax_rates', body: { name: 'GST', country: 'CA', percentage: '5', valid_from: '2027-01-01T00:00:00Z' }, ids: () => [], table: 'tax_rates' },
+  'GET /v1/invoices': { path: '/v1/invoices?limit=100', ids: (f) => [f.invoicing.openInvoiceId, f.invoicing.draftInvoiceId, f.invoicing.payableId] },
+  'POST /v1/invoices': {
+    path: '/v1/invoices',
+    body: (f: TenantFixture) => ({ account_id: f.accountId, items: [{ description: 'New', unit_price: '1.00' }], finalize: true }),
+    ids: (f) => [f.accountId],
+    table: 'invoices',
+  },
+  'GET /v1/one_off_charges': { path: '/v1/one_off_charges?limit=100', ids: (f) => [f.invoicing.oneOffChargeId] },
+  'POST /v1/one_off_charges': {
+    path: '/v1/one_off_charges',
+    body: (f: TenantFixture) => ({ account_id: f.accountId, description: 'New', unit_price: '1.00' }),
+    ids: (f) => [f.accountId],
+    table: 'one_off_charges',
+  },
+  // A's run: B's due accounts and drafts are not A's to bill.
+  'POST /v1/bill_runs': { path: '/v1/bill_runs', body: {}, ids: () => [], status: 202, api: () => billingApi },
+  'GET /v1/credit_notes': { path: '/v1/credit_notes?limit=100', ids: (f) => [f.invoicing.creditNoteId] },
 };
 
 const SUBSCRIPTION_TABLES = ['subscriptions', 'subscription_transitions', 'subscription_charges', 'coupon_redemptions', 'payment_methods', 'usage_thresholds'];
+const INVOICING_TABLES = ['tax_rates', 'invoices', 'one_off_charges', 'credit_notes', 'credit_balance_entries', 'invoice_payments'];
+/** Invoicing tables without an id column, with the order that makes their snapshot stable. */
+const KEYED_TABLES: Record<string, string> = {
+  invoice_lines: 'invoice_id, line_key', credit_note_lines: 'credit_note_id, invoice_line_key',
+  document_number_sequences: 'kind', invoice_documents: 'document_id, format',
+};
 
 const tenantRoutes = allRoutes().filter((r): r is Extract<Route, { auth: 'tenant' }> => r.auth === 'tenant');
 const name = (r: Route) => `${r.method.toUpperCase()} ${r.path}`;
@@ -317,8 +409,8 @@ it('has a case for every tenant endpoint, and every case is an endpoint', () => 
 async function snapshotOfB(): Promise<string> {
   return db.asSuperuser(async (c) => {
     const rows = await Promise.all(
-      ['accounts', 'api_keys', 'audit_log', 'outbox_events', ...CATALOG_TABLES, ...SUBSCRIPTION_TABLES].map(async (t) =>
-        JSON.stringify((await c.query(`SELECT * FROM ${t} WHERE tenant_id = $1 ORDER BY id`, [b.id])).rows),
+      ['accounts', 'api_keys', 'audit_log', 'outbox_events', ...CATALOG_TABLES, ...SUBSCRIPTION_TABLES, ...INVOICING_TABLES, ...Object.keys(KEYED_TABLES)].map(async (t) =>
+        JSON.stringify((await c.query(`SELECT * FROM ${t} WHERE tenant_id = $1 ORDER BY ${KEYED_TABLES[t] ?? 'id'}`, [b.id])).rows),
       ),
     );
     return rows.join('\n');
@@ -346,7 +438,7 @@ describe.each(Object.keys(COLLECTIONS))("A's key on a collection: %s", (route) =
     const c = COLLECTIONS[route]!;
     const before = await snapshotOfB();
     const body = typeof c.body === 'function' ? c.body(fixtures.a!) : c.body;
-    const res = await api.request(method, typeof c.path === 'function' ? c.path(fixtures.a!) : c.path, { key: a.adminKey, ...(body ? { body } : {}) });
+    const res = await (c.api?.() ?? api).request(method, typeof c.path === 'function' ? c.path(fixtures.a!) : c.path, { key: a.adminKey, ...(body ? { body } : {}) });
     expect({ status: res.status, body: res.status < 300 ? 'ok' : res.body }).toEqual({ status: c.status ?? (method === 'POST' ? 201 : 200), body: 'ok' });
     const text = JSON.stringify(res.body);
     for (const id of c.ids(fixtures.a!)) expect(text).toContain(id);
@@ -485,6 +577,28 @@ it("usage and thresholds naming B's account or subscription answer like naming n
     const [tViaB, tViaNothing] = [await threshold(ref), await threshold(MISSING)];
     expect(tViaB.status).toBe(400);
     expect(scrub(JSON.stringify(tViaB.body.errors), ref)).toEqual(scrub(JSON.stringify(tViaNothing.body.errors), MISSING));
+  }
+  expect(await snapshotOfB()).toEqual(before);
+});
+
+it("invoicing filters and references naming B's account or invoice answer like naming nothing", async () => {
+  const MISSING = '01900000-0000-7000-8000-000000000000';
+  const fb = fixtures.b!;
+  const before = await snapshotOfB();
+  const list = async (path: string) => (await api.request('GET', path, { key: a.adminKey })).body.data;
+  expect(await list(`/v1/invoices?account_id=${fb.accountId}`)).toEqual([]);
+  expect(await list(`/v1/one_off_charges?account_id=${fb.accountId}`)).toEqual([]);
+  expect(await list(`/v1/credit_notes?invoice_id=${fb.invoicing.openInvoiceId}`)).toEqual([]);
+  expect(await list(`/v1/credit_notes?account_id=${fb.accountId}`)).toEqual([]);
+  const creates: Array<[string, (account: string) => unknown]> = [
+    ['/v1/invoices', (account) => ({ account_id: account, items: [{ description: 'Sneaky', unit_price: '1.00' }], finalize: true })],
+    ['/v1/one_off_charges', (account) => ({ account_id: account, description: 'Sneaky', unit_price: '1.00' })],
+  ];
+  for (const [path, body] of creates) {
+    const viaB = await api.request('POST', path, { key: a.adminKey, body: body(fb.accountId) });
+    const viaNothing = await api.request('POST', path, { key: a.adminKey, body: body(MISSING) });
+    expect([viaB.status, viaB.body.code]).toEqual([404, 'not_found']);
+    expect(viaB.body.detail.replaceAll(fb.accountId, '<ref>')).toEqual(viaNothing.body.detail.replaceAll(MISSING, '<ref>'));
   }
   expect(await snapshotOfB()).toEqual(before);
 });
