@@ -27,6 +27,13 @@ interface AccountRow {
   timezone: string;
 }
 
+/** Renewal timers fire at the bill date too: a bill run waits this long after it so their charges are recorded first. */
+export const RENEWAL_SETTLE_MS = 60_000;
+/** How soon to look again while a subscription is behind (its renewal not recorded), and for how long after its period end. */
+const LAGGING_RETRY_MS = 5 * 60_000;
+const LAGGING_WATCH_MS = 86_400_000;
+const LAGGING_STATUSES = `('active', 'past_due', 'suspended')`;
+
 export function accountCycle(account: { billing_anchor_day: number; timezone: string }): BillingCycle {
   return { interval: 'month', timeZone: account.timezone, anchor: { kind: 'calendar', day: account.billing_anchor_day } };
 }
@@ -48,6 +55,10 @@ async function earliestPendingByBillingAccount(tx: EntityManager, tenantId: stri
        UNION ALL
        SELECT account_id, min(service_date) FROM one_off_charges
         WHERE tenant_id = $1 AND invoice_id IS NULL AND service_date <= $2 GROUP BY account_id
+       UNION ALL
+       -- A subscription whose period ended without its renewal recorded yet: its charges are on their way.
+       SELECT account_id, min(current_period_end) FROM subscriptions
+        WHERE tenant_id = $1 AND status IN ${LAGGING_STATUSES} AND current_period_end <= $2 GROUP BY account_id
      ) p GROUP BY account_id`,
     [tenantId, asOf],
   )) as Array<{ account_id: string; at: Date }>;
@@ -115,14 +126,29 @@ export async function dueDrafts(tx: EntityManager, tenantId: string, asOf: Date,
   return { ids, next: ids.length === limit ? ids[ids.length - 1]! : null };
 }
 
-/** The next instant after `asOf` a bill run has work: a billing account's bill date or a draft's grace end. */
+/**
+ * The next instant after `asOf` a bill run has work: a minute after a
+ * billing account's bill date (the subscriptions' renewals at that instant
+ * record first), a draft's grace end, or — while a subscription is behind —
+ * five minutes from now.
+ */
 export async function nextBillingWake(tx: EntityManager, tenantId: string, asOf: Date): Promise<Date | null> {
   const accounts = await loadAccounts(tx, tenantId);
   let next: Date | null = null;
   for (const a of accounts.values()) {
     if (a.bill_to_parent && a.parent_id) continue;
-    const at = boundaryAfter(accountCycle(a), asOf);
+    const at = new Date(boundaryAfter(accountCycle(a), new Date(asOf.getTime() - RENEWAL_SETTLE_MS)).getTime() + RENEWAL_SETTLE_MS);
     if (!next || at < next) next = at;
+  }
+  // Behind schedule (a worker was down): look again soon, so the invoice is drafted or refreshed once it catches up.
+  const [lagging] = (await tx.query(
+    `SELECT 1 AS behind FROM subscriptions WHERE tenant_id = $1 AND status IN ${LAGGING_STATUSES}
+        AND current_period_end <= $2 AND current_period_end > $3 LIMIT 1`,
+    [tenantId, asOf, new Date(asOf.getTime() - LAGGING_WATCH_MS)],
+  )) as Array<{ behind: number }>;
+  if (lagging) {
+    const soon = new Date(asOf.getTime() + LAGGING_RETRY_MS);
+    if (!next || soon < next) next = soon;
   }
   const [draft] = (await tx.query(
     `SELECT min(grace_ends_at) AS at FROM invoices WHERE tenant_id = $1 AND status = 'draft' AND auto_finalize AND grace_ends_at > $2`,

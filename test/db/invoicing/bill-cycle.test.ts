@@ -68,7 +68,8 @@ test('the parent and the child billing alone are due at the bill date; the other
   // A second before January 1, the last bill date (December 1) has nothing that started by then.
   const early = await run((tx) => dueBillingAccounts(tx, tenant.id, new Date(JAN.getTime() - 1000), null, 100));
   expect(early.accounts).toEqual([]);
-  expect((await run((tx) => nextBillingWake(tx, tenant.id, new Date(JAN.getTime() - 1000))))?.toISOString()).toBe(JAN.toISOString());
+  // The bill run wakes a minute after the bill date, once that instant's renewals are recorded.
+  expect((await run((tx) => nextBillingWake(tx, tenant.id, new Date(JAN.getTime() - 1000))))?.toISOString()).toBe('2031-01-01T00:01:00.000Z');
 });
 
 test('the master draft groups the children depth first, taxes the net and is idempotent', async () => {
@@ -140,4 +141,20 @@ test('a charge recorded after finalisation and a one-off charge wait for the nex
     ['Grandchild Lab', 'one_off', '225.00'],
   ]));
   expect(lines).toHaveLength(3);
+});
+
+test('a subscription whose renewal is not recorded yet makes its account due and brings the next look five minutes closer', async () => {
+  const lagging = randomUUID();
+  const APR = new Date('2031-04-01T00:00:00Z');
+  await run(async (tx) => {
+    await insertAccounts(tx, tenant.id, [{ id: lagging, name: 'Behind Schedule' }]);
+    const plan = await insertPlan(tx, tenant.id, { code: 'lag' });
+    const sub = await insertSubscription(tx, tenant.id, lagging, plan);
+    // The database copy says the period ended on April 1; no charge for April has been recorded.
+    await tx.query(`UPDATE subscriptions SET current_period_start = $2, current_period_end = $3 WHERE id = $1`, [sub, MAR, APR]);
+  });
+  const asOf = new Date('2031-04-01T00:01:00Z');
+  const due = await run((tx) => dueBillingAccounts(tx, tenant.id, asOf, null, 100));
+  expect(due.accounts.find((a) => a.billingAccountId === lagging)).toEqual({ billingAccountId: lagging, billDate: APR.toISOString(), periodStart: MAR.toISOString() });
+  expect((await run((tx) => nextBillingWake(tx, tenant.id, asOf)))?.toISOString()).toBe('2031-04-01T00:06:00.000Z');
 });
