@@ -9,6 +9,7 @@ import { startServerProcess, type ServerProcess } from './server-process';
 import { subscriptionBench, type SubscriptionBench } from './subscriptions/run-subscriptions';
 import type { SubscriptionBenchResult } from './subscriptions/result';
 import { meteringBench, type MeteringBench, type MeteringBenchResult } from './metering/run-metering';
+import { invoicingBench, type InvoicingBench, type InvoicingBenchResult } from './invoicing/run-invoicing';
 
 /**
  * `npm run bench`: rating in process (bench/rating); then starts the servers
@@ -17,7 +18,8 @@ import { meteringBench, type MeteringBench, type MeteringBenchResult } from './m
  * alternate and share the host's noise; then usage metering (ingestion,
  * aggregation, 95th percentile) on its own PostgreSQL (bench/metering); then
  * the subscription renewal burst beside no-op workflows on its own Temporal
- * dev server (bench/subscriptions).
+ * dev server (bench/subscriptions); then a bill run on its own Temporal dev
+ * server, or the kill-the-worker test with --kill (bench/invoicing).
  * Progress goes to stderr; the JSON report goes to stdout and
  * bench/results/latest.json. Exits 1 when a measurement lost more than 0.1%
  * of its requests, when a metering check failed (rows lost, or a figure that
@@ -47,19 +49,24 @@ async function measure(benchmark: Benchmark, label: string, baseUrl: string, sec
   return m;
 }
 
-const GROUPS = ['rating', 'http', 'metering', 'subscriptions'] as const;
+const GROUPS = ['rating', 'http', 'metering', 'subscriptions', 'invoicing'] as const;
 type Group = (typeof GROUPS)[number];
 
 /**
  * BENCH_ONLY names the groups to run, comma-separated (BENCH_ONLY=subscriptions,
  * BENCH_ONLY=rating,http) or `all`. Unset: rating, http and metering, about
- * five minutes; the subscription family takes many minutes, so it runs only
- * when named.
+ * five minutes; the subscription and invoicing families take many minutes, so
+ * they run only when named. Group names given as arguments
+ * (`npm run bench -- invoicing --accounts 300`) take the place of BENCH_ONLY;
+ * flags are for the groups (bench/invoicing/options.ts).
  */
-function readGroups(env: NodeJS.ProcessEnv): Record<Group, boolean> {
-  const only = env.BENCH_ONLY;
-  if (only === undefined || only === '') return { rating: true, http: true, metering: true, subscriptions: false };
-  if (only === 'all') return { rating: true, http: true, metering: true, subscriptions: true };
+function readGroups(env: NodeJS.ProcessEnv, argv: readonly string[]): Record<Group, boolean> {
+  // Words that are neither a flag nor a flag's number (`--accounts 300`).
+  const isFlagValue = (arg: string, i: number) => /^[\d_]+$/.test(arg) && (argv[i - 1]?.startsWith('--') ?? false);
+  const named = argv.filter((arg, i) => !arg.startsWith('--') && !isFlagValue(arg, i));
+  const only = named.length > 0 ? named.join(',') : env.BENCH_ONLY;
+  if (only === undefined || only === '') return { rating: true, http: true, metering: true, subscriptions: false, invoicing: false };
+  if (only === 'all') return { rating: true, http: true, metering: true, subscriptions: true, invoicing: true };
   const names = only.split(',').map((name) => name.trim());
   for (const name of names) {
     if (!(GROUPS as readonly string[]).includes(name)) throw new Error(`BENCH_ONLY must be all or name ${GROUPS.join(', ')} (comma-separated), not ${JSON.stringify(only)}`);
@@ -69,23 +76,27 @@ function readGroups(env: NodeJS.ProcessEnv): Record<Group, boolean> {
     http: names.includes('http'),
     metering: names.includes('metering'),
     subscriptions: names.includes('subscriptions'),
+    invoicing: names.includes('invoicing'),
   };
 }
 
 async function main(): Promise<number> {
   const durationSeconds = readDuration(process.env);
-  const groups = readGroups(process.env);
+  const argv = process.argv.slice(2);
+  const groups = readGroups(process.env, argv);
   const loadAverageBefore = os.loadavg()[0] ?? 0;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rackrate-bench-'));
   let server: ServerProcess | undefined;
   let subscriptions: SubscriptionBench | undefined;
   let metering: MeteringBench | undefined;
+  let invoicing: InvoicingBench | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await server?.stop();
       await metering?.stop();
       await subscriptions?.stop();
+      await invoicing?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -123,9 +134,14 @@ async function main(): Promise<number> {
       subscriptions = subscriptionBench(log);
       subscriptionResult = await subscriptions.run();
     }
+    let invoicingResult: InvoicingBenchResult | null = null;
+    if (groups.invoicing) {
+      invoicing = invoicingBench(log, process.env, argv);
+      invoicingResult = await invoicing.run();
+    }
     const report = {
       ...buildReport({
-        postgresVersion: postgresVersion ?? meteringResult?.postgres ?? subscriptionResult?.servers.postgres ?? null,
+        postgresVersion: postgresVersion ?? meteringResult?.postgres ?? subscriptionResult?.servers.postgres ?? invoicingResult?.servers.postgres ?? null,
         loadAverageBefore,
         durationSeconds,
         warmupSeconds: WARMUP_SECONDS,
@@ -137,6 +153,8 @@ async function main(): Promise<number> {
       metering: meteringResult,
       /** bench/subscriptions: renewals/s beside no-op workflows/s on the same Temporal dev server. */
       subscriptions: subscriptionResult,
+      /** bench/invoicing: a bill run beside bare SQL, or the kill-the-worker test (--kill). */
+      invoicing: invoicingResult,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     log(`written to ${path.relative(process.cwd(), writeLatest(report, BENCH_SOURCE_DIR))}`);
@@ -145,7 +163,9 @@ async function main(): Promise<number> {
     if (spoiled) log('errors: the subscription renewal burst did not run clean (see subscriptions.checks and subscriptions.design)');
     const meteringFailed = meteringResult !== null && !meteringResult.checks_ok;
     if (meteringFailed) log('errors: a metering check failed (see metering.*.checks)');
-    return report.errors.exceeded || spoiled || meteringFailed ? 1 : 0;
+    const invoicingFailed = invoicingResult !== null && !invoicingResult.checks_ok;
+    if (invoicingFailed) log('errors: an invoicing check failed (see invoicing.checks or invoicing.kill_test)');
+    return report.errors.exceeded || spoiled || meteringFailed || invoicingFailed ? 1 : 0;
   } finally {
     await cleanup();
   }

@@ -904,6 +904,7 @@ CREATE UNIQUE INDEX invoices_cycle_key ON public.invoices USING btree (tenant_id
 CREATE INDEX invoices_due_drafts_idx ON public.invoices USING btree (tenant_id, grace_ends_at) WHERE ((status = 'draft'::text) AND auto_finalize);
 CREATE UNIQUE INDEX invoices_number_key ON public.invoices USING btree (tenant_id, number) WHERE (number IS NOT NULL);
 CREATE UNIQUE INDEX invoices_pkey ON public.invoices USING btree (tenant_id, id);
+CREATE INDEX one_off_charges_invoice_idx ON public.one_off_charges USING btree (tenant_id, invoice_id) WHERE (invoice_id IS NOT NULL);
 CREATE INDEX one_off_charges_pending_idx ON public.one_off_charges USING btree (tenant_id, account_id, service_date) WHERE (invoice_id IS NULL);
 CREATE UNIQUE INDEX one_off_charges_pkey ON public.one_off_charges USING btree (tenant_id, id);
 CREATE UNIQUE INDEX outbox_events_pkey ON public.outbox_events USING btree (tenant_id, id);
@@ -925,6 +926,7 @@ CREATE UNIQUE INDEX products_tenant_id_code_key ON public.products USING btree (
 CREATE UNIQUE INDEX promotion_codes_code_key ON public.promotion_codes USING btree (tenant_id, lower(code));
 CREATE UNIQUE INDEX promotion_codes_pkey ON public.promotion_codes USING btree (tenant_id, id);
 CREATE UNIQUE INDEX "PK_62441bec32630ced9e4cccae336" ON public.schema_migrations USING btree (id);
+CREATE INDEX subscription_charges_invoice_idx ON public.subscription_charges USING btree (tenant_id, invoice_id) WHERE (invoice_id IS NOT NULL);
 CREATE INDEX subscription_charges_pending_account_idx ON public.subscription_charges USING btree (tenant_id, account_id, period_start) WHERE (invoice_id IS NULL);
 CREATE UNIQUE INDEX subscription_charges_pkey ON public.subscription_charges USING btree (tenant_id, id);
 CREATE INDEX subscription_charges_subscription_idx ON public.subscription_charges USING btree (tenant_id, subscription_id, period_start);

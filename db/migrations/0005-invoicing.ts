@@ -58,6 +58,8 @@ export class Invoicing1764072000005 implements MigrationInterface {
     await q.query(`ALTER TABLE subscription_charges ADD COLUMN details jsonb`);
     // Charges waiting for an invoice, by the account whose service they are (the billing account is resolved at bill time).
     await q.query(`CREATE INDEX subscription_charges_pending_account_idx ON subscription_charges (tenant_id, account_id, period_start) WHERE invoice_id IS NULL`);
+    // The charges on an invoice (a draft's refresh, its usage re-rating, finalisation).
+    await q.query(`CREATE INDEX subscription_charges_invoice_idx ON subscription_charges (tenant_id, invoice_id) WHERE invoice_id IS NOT NULL`);
 
     await q.query(`
       CREATE TABLE document_number_sequences (
@@ -133,6 +135,7 @@ export class Invoicing1764072000005 implements MigrationInterface {
         FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id)
       )`);
     await q.query(`CREATE INDEX one_off_charges_pending_idx ON one_off_charges (tenant_id, account_id, service_date) WHERE invoice_id IS NULL`);
+    await q.query(`CREATE INDEX one_off_charges_invoice_idx ON one_off_charges (tenant_id, invoice_id) WHERE invoice_id IS NOT NULL`);
 
     await q.query(`
       CREATE TABLE tax_rates (
@@ -291,6 +294,7 @@ export class Invoicing1764072000005 implements MigrationInterface {
     await q.query(`DROP FUNCTION rackrate_invoiced_charge_frozen()`);
     await q.query(`DROP FUNCTION rackrate_invoice_line_frozen()`);
     await q.query(`DROP FUNCTION rackrate_invoice_frozen()`);
+    await q.query(`DROP INDEX subscription_charges_invoice_idx`);
     await q.query(`DROP INDEX subscription_charges_pending_account_idx`);
     await q.query(`ALTER TABLE subscription_charges DROP COLUMN details`);
     await q.query(`ALTER TABLE tenants DROP COLUMN invoice_number_prefix, DROP COLUMN credit_note_number_prefix,

@@ -131,8 +131,11 @@ export async function loadInvoiceSources(
             c.description, c.period_start, c.period_end, c.quantity::text AS quantity, c.amount::text AS amount, c.details
        FROM subscription_charges c
        LEFT JOIN products p ON p.tenant_id = c.tenant_id AND p.code = c.product_code
-      WHERE c.tenant_id = $1 AND c.account_id = ANY($2::uuid[])
-        AND (($5 AND c.invoice_id IS NULL AND c.period_start <= $3) OR c.invoice_id = $4)
+      WHERE c.tenant_id = $1 AND c.id IN (
+              -- Two index scans (waiting charges by account, the draft's own) rather than one OR that reads the tenant's every charge.
+              SELECT id FROM subscription_charges WHERE $5 AND tenant_id = $1 AND account_id = ANY($2::uuid[]) AND invoice_id IS NULL AND period_start <= $3
+              UNION ALL
+              SELECT id FROM subscription_charges WHERE tenant_id = $1 AND invoice_id = $4)
       ORDER BY c.id`,
     [tenantId, accountIds, billDate, invoiceId, includePending],
   )) as ChargeRow[];
@@ -141,8 +144,10 @@ export async function loadInvoiceSources(
             o.service_date, o.quantity::text AS quantity, o.unit_price::text AS unit_price, o.amount::text AS amount
        FROM one_off_charges o
        LEFT JOIN products p ON p.tenant_id = o.tenant_id AND p.code = o.product_code
-      WHERE o.tenant_id = $1 AND o.account_id = ANY($2::uuid[])
-        AND (($5 AND o.invoice_id IS NULL AND o.service_date <= $3) OR o.invoice_id = $4)
+      WHERE o.tenant_id = $1 AND o.id IN (
+              SELECT id FROM one_off_charges WHERE $5 AND tenant_id = $1 AND account_id = ANY($2::uuid[]) AND invoice_id IS NULL AND service_date <= $3
+              UNION ALL
+              SELECT id FROM one_off_charges WHERE tenant_id = $1 AND invoice_id = $4)
       ORDER BY o.id`,
     [tenantId, accountIds, billDate, invoiceId, includePending],
   )) as OneOffRow[];

@@ -61,9 +61,9 @@ it('tenant endpoints: no 5xx, only documented responses', async () => {
   const run = await schemathesis(ctx.tenant.adminKey, ['--exclude-path-regex', '^/v1/tenants|/revoke$']);
   expect({ code: run.code, summary: summary(run.output) }).toEqual({ code: 0, summary: expect.stringContaining('passed') });
   expect(run.output).not.toMatch(/Server error|ST1\d\d|ST2\d\d/);
-}, 240_000);
+}, 420_000);
 
 it('platform endpoints: no 5xx, only documented responses', async () => {
   const run = await schemathesis(TEST_PLATFORM_KEY, ['--include-path-regex', '^/v1/tenants']);
   expect({ code: run.code, summary: summary(run.output) }).toEqual({ code: 0, summary: expect.stringContaining('passed') });
-}, 240_000);
+}, 420_000);

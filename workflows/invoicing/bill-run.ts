@@ -17,7 +17,8 @@ export { billRunProgress, billRunWorkflowId, type BillRunInput, type BillRunSumm
  */
 const acts = proxyActivities<InvoicingActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
+  // Activities heartbeat after every account (milliseconds each): a worker that died is noticed within 30 s.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes' },
 });
 
