@@ -323,7 +323,8 @@ it('every JSON response matches the schema its route documents, in zod and in th
     checked.push(label);
   }
   expect(checked.length).toBe(allRoutes().length - 2);
-});
+  // Every route once, PDFs rendered, a bill run through Temporal: past jest's default 30 s on a loaded 2-core machine.
+}, 180_000);
 
 async function waitFor(check: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200; i++) {
