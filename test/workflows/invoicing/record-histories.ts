@@ -7,7 +7,8 @@ import { TASK_QUEUES } from '../../../lib/temporal/task-queues';
 import { wakeBillingScheduler } from '../../../services/invoicing/billing-wake';
 import { billingSchedulerStatus, billRunWorkflowId, BILLING_SCHEDULER_WORKFLOW_ID, type BillingSchedulerStatus } from '../../../workflows/invoicing/definitions';
 import { historyToJson } from '../../support/history-json';
-import { createAccount, seedSubscriptionCatalog, useSubscriptionHarness } from '../../support/subscription-harness';
+import { seedInvoicingTimelineCatalog } from '../../support/invoicing-timeline';
+import { createAccount, useSubscriptionHarness } from '../../support/subscription-harness';
 
 /**
  * Records the histories replay.test.ts replays: the billing scheduler and
@@ -90,22 +91,7 @@ async function write(timeline: string, file: string, history: History): Promise<
 
 beforeAll(async () => {
   if (existsSync(DIR)) throw new Error(`${DIR} exists: old histories are kept, record a new set (HISTORY_SET=<name>)`);
-  await seedSubscriptionCatalog(h);
-  await ok('POST', '/v1/products', { code: 'transit', name: 'IP transit' });
-  await ok('POST', '/v1/billable_metrics', {
-    code: 'transit-95', name: 'Transit', event_name: 'port_sample', aggregation: { type: 'percentile', property: 'bps', percentile: '95' }, unit_label: 'bit/s',
-  });
-  await ok('POST', '/v1/plans', {
-    code: 'colo-transit', name: 'Colocation with transit', definition: {
-      billing_interval: 'month', currencies: ['USD'],
-      charges: [
-        { key: 'rack', product: 'cabinet', type: 'recurring', prices: { USD: { model: 'flat', amount: '1000.00' } } },
-        { key: 'transit', product: 'transit', type: 'usage', metric: 'transit-95', prices: { USD: { model: 'percentile', commit_mbps: '100', commit_price: '1.00', burst_price: '2.00' } } },
-      ],
-    },
-  });
-  await ok('POST', '/v1/coupons', { code: 'ten-off', name: '10 % off', discount: { type: 'percent', percent_off: '10' }, duration: 'forever' });
-  await ok('POST', '/v1/tax_rates', { name: 'NY sales tax', country: 'US', region: 'NY', percentage: '8.875', valid_from: '2045-01-01T00:00:00Z' });
+  await seedInvoicingTimelineCatalog(h, '2045-01-01T00:00:00Z');
 
   // Four billing accounts: a parent billing two children, a child billing alone, two more customers.
   const address = { line1: '1 Broadway', city: 'New York', region: 'NY', postal_code: '10004', country: 'US' };
