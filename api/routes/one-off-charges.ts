@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { OneOffCharge } from '../../db/entities/invoicing/one-off-charge';
-import { notFound } from '../../lib/errors';
 import { uuid } from '../../lib/schema-primitives';
-import { paginate } from '../../services/pagination';
 import { createOneOffChargeSchema, oneOffChargeSchema } from '../../services/invoicing/one-off-charge-schemas';
-import { createOneOffCharge, deleteOneOffCharge, oneOffChargeRepresentation } from '../../services/invoicing/one-off-charges';
+import { createOneOffCharge, deleteOneOffCharge, getOneOffCharge, listOneOffCharges, oneOffChargeRepresentation } from '../../services/invoicing/one-off-charges';
 import { listBody, listQueryFields, listSchema, pageRequest } from '../routing/pagination';
 import { tenantRoute } from '../routing/route';
 import { created, idParams } from './catalog/shared';
@@ -29,11 +26,9 @@ export const oneOffChargeRoutes = [
     query: z.strictObject({ ...listQueryFields, account_id: uuid.optional(), pending: z.enum(['true', 'false']).optional().meta({ description: 'true: only those not yet on an invoice.' }) }),
     success: { status: 200, description: 'A page of one-off charges, newest first', schema: listSchema(oneOffChargeSchema, 'OneOffChargeList') },
     async handler({ tx, tenantId, query }) {
-      const q = tx.createQueryBuilder(OneOffCharge, 'o').where('o.tenant_id = :tenantId', { tenantId });
-      if (query.account_id) q.andWhere('o.account_id = :accountId', { accountId: query.account_id });
-      if (query.pending === 'true') q.andWhere('o.invoice_id IS NULL');
-      if (query.pending === 'false') q.andWhere('o.invoice_id IS NOT NULL');
-      return { status: 200, body: listBody(await paginate(q, 'o', pageRequest(query)), oneOffChargeRepresentation) };
+      const pending = query.pending === undefined ? undefined : query.pending === 'true';
+      const page = await listOneOffCharges(tx, tenantId, { accountId: query.account_id, pending }, pageRequest(query));
+      return { status: 200, body: listBody(page, oneOffChargeRepresentation) };
     },
   }),
   tenantRoute({
@@ -41,9 +36,7 @@ export const oneOffChargeRoutes = [
     auth: 'tenant', permission: 'read', params: idParams,
     success: { status: 200, description: 'The charge', schema: oneOffChargeSchema },
     async handler({ tx, tenantId, params }) {
-      const charge = await tx.findOneBy(OneOffCharge, { tenantId, id: params.id });
-      if (!charge) throw notFound('one-off charge', params.id);
-      return { status: 200, body: oneOffChargeRepresentation(charge) };
+      return { status: 200, body: oneOffChargeRepresentation(await getOneOffCharge(tx, tenantId, params.id)) };
     },
   }),
   tenantRoute({

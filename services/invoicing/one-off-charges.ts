@@ -9,6 +9,7 @@ import { uuidv7 } from '../../lib/ids';
 import { notFound, RackrateError, type FieldError } from '../../lib/errors';
 import type { ChangeContext } from '../change-context';
 import { recordChange } from '../changes';
+import { paginate, type Page, type PageRequest } from '../pagination';
 import { buildInvoice } from './invoice-builder';
 import { applyBuilt, headerOf, lockBillingAccount, saveLines } from './invoice-drafts';
 import { finalizeInvoice } from './invoice-lifecycle';
@@ -85,6 +86,25 @@ async function newCharge(tx: EntityManager, change: ChangeContext, account: Acco
   return charge;
 }
 
+export async function getOneOffCharge(tx: EntityManager, tenantId: string, id: string): Promise<OneOffCharge> {
+  const charge = await tx.findOneBy(OneOffCharge, { tenantId, id });
+  if (!charge) throw notFound('one-off charge', id);
+  return charge;
+}
+
+export async function listOneOffCharges(
+  tx: EntityManager,
+  tenantId: string,
+  filter: { accountId?: string | undefined; pending?: boolean | undefined },
+  page: PageRequest,
+): Promise<Page<OneOffCharge>> {
+  const query = tx.createQueryBuilder(OneOffCharge, 'o').where('o.tenant_id = :tenantId', { tenantId });
+  if (filter.accountId) query.andWhere('o.account_id = :accountId', { accountId: filter.accountId });
+  if (filter.pending === true) query.andWhere('o.invoice_id IS NULL');
+  if (filter.pending === false) query.andWhere('o.invoice_id IS NOT NULL');
+  return paginate(query, 'o', page);
+}
+
 export async function createOneOffCharge(tx: EntityManager, change: ChangeContext, input: CreateOneOffChargeInput): Promise<OneOffCharge> {
   const account = await billableAccount(tx, change.tenantId, input.account_id, input.currency, 'currency');
   const charge = await newCharge(tx, change, account, input, null, '');
@@ -94,8 +114,7 @@ export async function createOneOffCharge(tx: EntityManager, change: ChangeContex
 
 /** Deletes a charge still waiting for an invoice; one on an invoice is credited with a credit note instead. */
 export async function deleteOneOffCharge(tx: EntityManager, change: ChangeContext, id: string): Promise<OneOffCharge> {
-  const charge = await tx.findOneBy(OneOffCharge, { tenantId: change.tenantId, id });
-  if (!charge) throw notFound('one-off charge', id);
+  const charge = await getOneOffCharge(tx, change.tenantId, id);
   const billing = await billingAccountIdOf(tx, change.tenantId, charge.accountId);
   await lockBillingAccount(tx, change.tenantId, billing);
   const [, deleted] = (await tx.query(`DELETE FROM one_off_charges WHERE tenant_id = $1 AND id = $2 AND invoice_id IS NULL`, [change.tenantId, id])) as [unknown, number];
