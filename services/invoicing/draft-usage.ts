@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ChargeLine } from '../../domain/subscriptions/charge-lines';
 import { uuidv7 } from '../../lib/ids';
 import { rerateClosedPeriod, usageReceivedSinceRating } from '../metering/usage-close';
 
@@ -35,20 +36,7 @@ export async function rerateDraftUsage(tx: EntityManager, tenantId: string, invo
     if (!(await usageReceivedSinceRating(tx, tenantId, p.subscription_id, p.account_id, p.period_start))) continue;
     const lines = await rerateClosedPeriod(tx, tenantId, p.subscription_id, { start: p.period_start, end: p.period_end });
     for (const line of lines) {
-      const touched = (await tx.query(
-        `INSERT INTO subscription_charges AS c (tenant_id, id, line_key, subscription_id, account_id, billing_account_id, currency, kind, item_code,
-           charge_key, product_code, description, period_start, period_end, quantity, amount, revision, created_at, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'usage', $8, $9, $10, $11, $12, $13, $14, $15,
-           (SELECT coalesce(max(revision), 0) FROM subscription_charges WHERE tenant_id = $1 AND subscription_id = $4), $16, $17)
-         ON CONFLICT (tenant_id, line_key) DO UPDATE
-           SET quantity = EXCLUDED.quantity, amount = EXCLUDED.amount, description = EXCLUDED.description, details = EXCLUDED.details
-           WHERE c.invoice_id = $18 AND (c.quantity, c.amount, c.description) IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED.amount, EXCLUDED.description)
-         RETURNING 1`,
-        [tenantId, uuidv7(at.getTime()), line.key, p.subscription_id, p.account_id, p.billing_account_id, p.currency, line.itemCode, line.chargeKey,
-          line.product, line.description, line.periodStart, line.periodEnd, line.quantity, line.amount, at, line.details ? JSON.stringify(line.details) : null,
-          invoiceId],
-      )) as unknown[];
-      changed += touched.length;
+      changed += await recordUsageLine(tx, tenantId, p, line, at, invoiceId);
     }
   }
   return changed;
@@ -74,17 +62,35 @@ export async function closeOverdueUsage(tx: EntityManager, tenantId: string, acc
   for (const p of overdue) {
     const lines = await rerateClosedPeriod(tx, tenantId, p.subscription_id, { start: p.period_start, end: p.period_end });
     for (const line of lines) {
-      const inserted = (await tx.query(
-        `INSERT INTO subscription_charges (tenant_id, id, line_key, subscription_id, account_id, billing_account_id, currency, kind, item_code,
-           charge_key, product_code, description, period_start, period_end, quantity, amount, revision, created_at, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'usage', $8, $9, $10, $11, $12, $13, $14, $15,
-           (SELECT coalesce(max(revision), 0) FROM subscription_charges WHERE tenant_id = $1 AND subscription_id = $4), $16, $17)
-         ON CONFLICT (tenant_id, line_key) DO NOTHING RETURNING 1`,
-        [tenantId, uuidv7(at.getTime()), line.key, p.subscription_id, p.account_id, p.billing_account_id, p.currency, line.itemCode, line.chargeKey,
-          line.product, line.description, line.periodStart, line.periodEnd, line.quantity, line.amount, at, line.details ? JSON.stringify(line.details) : null],
-      )) as unknown[];
-      recorded += inserted.length;
+      recorded += await recordUsageLine(tx, tenantId, p, line, at, null);
     }
   }
   return recorded;
+}
+
+/**
+ * Records one usage line under its deterministic key; 1 when a row was
+ * written. With `draftId`, a line already on that draft is updated in place
+ * (re-rating during the grace period); without, an existing line is left as
+ * it is (the workflow recorded it first).
+ */
+async function recordUsageLine(tx: EntityManager, tenantId: string, p: DraftUsagePeriod, line: ChargeLine, at: Date, draftId: string | null): Promise<number> {
+  const onConflict = draftId === null
+    ? 'DO NOTHING'
+    : `DO UPDATE SET quantity = EXCLUDED.quantity, amount = EXCLUDED.amount, description = EXCLUDED.description, details = EXCLUDED.details
+         WHERE c.invoice_id = $18 AND (c.quantity, c.amount, c.description) IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED.amount, EXCLUDED.description)`;
+  const params: unknown[] = [tenantId, uuidv7(at.getTime()), line.key, p.subscription_id, p.account_id, p.billing_account_id, p.currency, line.itemCode,
+    line.chargeKey, line.product, line.description, line.periodStart, line.periodEnd, line.quantity, line.amount, at,
+    line.details ? JSON.stringify(line.details) : null];
+  if (draftId !== null) params.push(draftId);
+  const written = (await tx.query(
+    `INSERT INTO subscription_charges AS c (tenant_id, id, line_key, subscription_id, account_id, billing_account_id, currency, kind, item_code,
+       charge_key, product_code, description, period_start, period_end, quantity, amount, revision, created_at, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'usage', $8, $9, $10, $11, $12, $13, $14, $15,
+       (SELECT coalesce(max(revision), 0) FROM subscription_charges WHERE tenant_id = $1 AND subscription_id = $4), $16, $17)
+     ON CONFLICT (tenant_id, line_key) ${onConflict}
+     RETURNING 1`,
+    params,
+  )) as unknown[];
+  return written.length;
 }
